@@ -1,0 +1,376 @@
+//! The upload errors and their documented messages, and the errors they wrap.
+
+use core::fmt;
+
+use time::OffsetDateTime;
+
+use crate::topic::{Topic, TopicError};
+
+/// Why bytes could not be read as an MDM push certificate.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The input is empty or only white space.
+    #[error("the file is empty")]
+    Empty,
+    /// The input is larger than [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN).
+    #[error("the file is {len} bytes long, more than the {max} bytes accepted")]
+    TooLarge {
+        /// Length of the input.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The upload was cut off: a PEM block with no end line, or DER shorter
+    /// than its length says.
+    #[error("the file is truncated")]
+    Truncated,
+    /// The input is neither DER nor PEM holding a certificate.
+    #[error("the file holds no certificate")]
+    NoCertificate,
+    /// DER data follows the end of the certificate.
+    #[error("data follows the end of the certificate")]
+    TrailingData,
+    /// The certificate's encoding is not valid.
+    #[error("the certificate is malformed: {detail}")]
+    Malformed {
+        /// What the decoder reported.
+        detail: String,
+    },
+    /// The file holds two different push certificates.
+    #[error("the file holds more than one push certificate")]
+    MultiplePushCertificates,
+    /// The certificate is a certification authority, not a push certificate.
+    #[error("the certificate is a certification authority ({subject}), not a push certificate")]
+    CaCertificate {
+        /// The CA's subject.
+        subject: String,
+    },
+    /// The certificate is an MDM vendor certificate, not a push certificate.
+    #[error("the certificate is an MDM vendor certificate ({subject}), not a push certificate")]
+    VendorCertificate {
+        /// The vendor certificate's subject.
+        subject: String,
+    },
+    /// The subject has no UID attribute, so there is no topic.
+    #[error("the certificate subject has no UID attribute (the push topic)")]
+    MissingTopic,
+    /// The subject has two different UID attributes.
+    #[error("the certificate subject has more than one UID attribute")]
+    MultipleTopics,
+    /// The subject's UID attribute is not an MDM push topic.
+    #[error("the certificate's UID attribute {uid:?} is not an MDM push topic: {reason}")]
+    InvalidTopic {
+        /// The UID value as read, lossily decoded.
+        uid: String,
+        /// What is wrong with it.
+        reason: TopicError,
+    },
+    /// The public key is not RSA.
+    #[error("the public key is not RSA (algorithm {algorithm})")]
+    NotRsa {
+        /// The key's algorithm OID.
+        algorithm: String,
+    },
+    /// The RSA key is shorter than 2048 bits.
+    #[error("the RSA key has {bits} bits; at least 2048 are required")]
+    KeyTooSmall {
+        /// The modulus length in bits.
+        bits: usize,
+    },
+}
+
+impl ParseError {
+    pub(crate) fn malformed(e: &dyn fmt::Display) -> Self {
+        Self::Malformed {
+            detail: e.to_string(),
+        }
+    }
+
+    pub(crate) fn malformed_text(detail: &str) -> Self {
+        Self::Malformed {
+            detail: detail.to_owned(),
+        }
+    }
+}
+
+/// Why a certificate does not chain to the trust anchors.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrustError {
+    /// No anchor has the certificate's issuer name.
+    #[error("the issuer {issuer} is not a known certification authority")]
+    UnknownIssuer {
+        /// The certificate's issuer.
+        issuer: String,
+    },
+    /// An anchor has the issuer's name, but the signature does not verify with its key.
+    #[error("the signature does not verify with the key of {issuer}")]
+    BadSignature {
+        /// The issuer whose key was tried.
+        issuer: String,
+    },
+    /// The signature algorithm is not RSA PKCS#1 v1.5 with SHA-1 or SHA-2.
+    #[error("the signature algorithm {oid} is not supported")]
+    UnsupportedSignatureAlgorithm {
+        /// The algorithm OID.
+        oid: String,
+    },
+    /// A certification authority on the path is outside its validity period.
+    #[error(
+        "the certification authority {subject} is valid from {not_before} to {not_after}, not at the time of the check"
+    )]
+    IssuerNotValid {
+        /// The authority's subject.
+        subject: String,
+        /// Its `notBefore`.
+        not_before: OffsetDateTime,
+        /// Its `notAfter`.
+        not_after: OffsetDateTime,
+    },
+}
+
+/// Detail of [`UploadError::InvalidCertificate`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidReason {
+    /// The file is not a readable push certificate.
+    #[error(transparent)]
+    Parse(ParseError),
+    /// The certificate lacks Apple's push marker extension 1.2.840.113635.100.6.3.2.
+    #[error("the certificate lacks the MDM push marker extension 1.2.840.113635.100.6.3.2")]
+    MissingPushMarker,
+    /// The certificate was not issued by a trusted authority.
+    #[error(transparent)]
+    Untrusted(TrustError),
+    /// The certificate's validity ended before the time of the check.
+    #[error("the certificate expired at {not_after}")]
+    Expired {
+        /// Its `notAfter`.
+        not_after: OffsetDateTime,
+    },
+    /// The certificate does not end later than the one it would replace.
+    #[error(
+        "the certificate ends at {not_after}, not later than the current one ({previous_not_after})"
+    )]
+    NotARenewal {
+        /// The uploaded certificate's `notAfter`.
+        not_after: OffsetDateTime,
+        /// The current certificate's `notAfter`.
+        previous_not_after: OffsetDateTime,
+    },
+}
+
+/// Detail of [`UploadError::RetryLater`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RetryReason {
+    /// The upload was cut off.
+    #[error("the upload is truncated")]
+    Truncated,
+    /// The certificate's validity starts after the time of the check (clock skew).
+    #[error("the certificate is not valid until {not_before}")]
+    NotYetValid {
+        /// Its `notBefore`.
+        not_before: OffsetDateTime,
+    },
+    /// A transient failure of the embedding server.
+    #[error("{detail}")]
+    Transient {
+        /// What failed.
+        detail: String,
+    },
+}
+
+/// The language of a user-facing message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Japanese, the text of the administrator's guide.
+    Ja,
+}
+
+/// Why an uploaded push certificate was refused.
+///
+/// Each variant corresponds to exactly one of the four messages that MDM
+/// consoles show; [`message`](Self::message) returns it and
+/// [`remedy`](Self::remedy) what the administrator should do. The detail of
+/// why travels in the variant for logs and support.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UploadError {
+    /// The file is not a valid MDM push certificate: unreadable, not a push
+    /// certificate, not issued by Apple, expired, or not a renewal of the
+    /// current one.
+    InvalidCertificate {
+        /// Why.
+        reason: InvalidReason,
+    },
+    /// The certificate's public key is not the key of the request the server
+    /// made for this registration or renewal.
+    PublicKeyMismatch {
+        /// SHA-256 of the expected SubjectPublicKeyInfo, hex.
+        expected_sha256: String,
+        /// SHA-256 of the uploaded certificate's SubjectPublicKeyInfo, hex.
+        found_sha256: String,
+    },
+    /// A transient failure: a truncated upload, a certificate not yet valid
+    /// (clock skew), or a failure of the embedding server.
+    RetryLater {
+        /// Why.
+        reason: RetryReason,
+    },
+    /// The certificate's topic differs from the certificate it would replace:
+    /// it was created anew instead of renewed, and enrolled devices would stop
+    /// receiving pushes.
+    TopicMismatch {
+        /// The topic of the current certificate.
+        previous: Topic,
+        /// The topic of the uploaded certificate.
+        uploaded: Topic,
+    },
+}
+
+impl UploadError {
+    /// Wraps a transient failure of the embedding server (storage, network)
+    /// into [`UploadError::RetryLater`].
+    pub fn retry_later(detail: impl Into<String>) -> Self {
+        Self::RetryLater {
+            reason: RetryReason::Transient {
+                detail: detail.into(),
+            },
+        }
+    }
+
+    /// A stable snake-case identifier: `invalid_certificate`,
+    /// `public_key_mismatch`, `retry_later` or `topic_mismatch`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidCertificate { .. } => "invalid_certificate",
+            Self::PublicKeyMismatch { .. } => "public_key_mismatch",
+            Self::RetryLater { .. } => "retry_later",
+            Self::TopicMismatch { .. } => "topic_mismatch",
+        }
+    }
+
+    /// The message to show the administrator; sentences are separated by `\n`.
+    pub fn message(&self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::InvalidCertificate { .. }, Lang::Ja) => {
+                "MDM証明書の読み取り中にエラーが発生しました。\n無効な MDM証明書である可能性があります。"
+            }
+            (Self::InvalidCertificate { .. }, Lang::En) => {
+                "An error occurred while reading the MDM certificate.\nThe MDM certificate may be invalid."
+            }
+            (Self::PublicKeyMismatch { .. }, Lang::Ja) => {
+                "MDM証明書の読み取り中にエラーが発生しました。\n証明書の公開キーが違います。\nダウンロードした CSRファイルで作成した証明書か確認してください。"
+            }
+            (Self::PublicKeyMismatch { .. }, Lang::En) => {
+                "An error occurred while reading the MDM certificate.\nThe certificate's public key is different.\nCheck that the certificate was created with the CSR file you downloaded."
+            }
+            (Self::RetryLater { .. }, Lang::Ja) => {
+                "MDM証明書の読み取り中にエラーが発生しました。\n時間をおいて再度実行してください。"
+            }
+            (Self::RetryLater { .. }, Lang::En) => {
+                "An error occurred while reading the MDM certificate.\nWait a while and try again."
+            }
+            (Self::TopicMismatch { .. }, Lang::Ja) => {
+                "前回アップロードした MDM証明書と異なるMDM証明書をアップロードすることはできません。"
+            }
+            (Self::TopicMismatch { .. }, Lang::En) => {
+                "You cannot upload an MDM certificate that differs from the MDM certificate you uploaded last time."
+            }
+        }
+    }
+
+    /// What the administrator should do next; sentences are separated by `\n`.
+    pub fn remedy(&self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::InvalidCertificate { .. }, Lang::Ja) => {
+                "MDM証明書の読み取りに失敗しています。\n誤ったファイルをアップロードしている可能性があるため、正しいMDM証明書をアップロードするか、一旦作成したファイル(ベンダー署名付きCSRファイル、MDM証明書)をすべて削除し、MDM証明書の登録手順をはじめからやり直してください。"
+            }
+            (Self::InvalidCertificate { .. }, Lang::En) => {
+                "The MDM certificate could not be read.\nYou may have uploaded the wrong file: upload the correct MDM certificate, or delete every file you created (the vendor-signed CSR file and the MDM certificate) and start the MDM certificate registration again from the beginning."
+            }
+            (Self::PublicKeyMismatch { .. }, Lang::Ja) => {
+                "今回ダウンロードしたベンダー署名付きCSRファイルで作成したMDM証明書をアップロードしてください。\n過去のベンダー署名付きCSRファイルで作成したMDM証明書は使用できません。"
+            }
+            (Self::PublicKeyMismatch { .. }, Lang::En) => {
+                "Upload the MDM certificate created from the vendor-signed CSR file you downloaded for this renewal.\nA certificate created from an earlier CSR file cannot be used."
+            }
+            (Self::RetryLater { .. }, Lang::Ja) => {
+                "ネットワークへの接続が不安定になっている可能性があります。\nしばらく待ってから再度MDM証明書をアップロードしてください。"
+            }
+            (Self::RetryLater { .. }, Lang::En) => {
+                "The network connection may be unstable.\nWait a while, then upload the MDM certificate again."
+            }
+            (Self::TopicMismatch { .. }, Lang::Ja) => {
+                "初回登録時および前回更新時にアップロードしたMDM証明書とは別のMDM証明書をアップロードしています。\nMDM証明書は、前回発行した同じ証明書を更新し、アップロードする必要があります。\n証明書を新規作成せず、前回発行したMDM証明書を更新してダウンロードし、アップロードしてください。"
+            }
+            (Self::TopicMismatch { .. }, Lang::En) => {
+                "You are uploading a different MDM certificate from the one uploaded at first registration and at the last renewal.\nThe MDM certificate must be a renewal of the certificate issued last time.\nDo not create a new certificate: renew the certificate issued last time, download it and upload it."
+            }
+        }
+    }
+
+    /// The detail of why, in English, for logs and support.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::InvalidCertificate { reason } => reason.to_string(),
+            Self::PublicKeyMismatch {
+                expected_sha256,
+                found_sha256,
+            } => format!(
+                "the certificate's public key (SHA-256 {found_sha256}) is not the requested one (SHA-256 {expected_sha256})"
+            ),
+            Self::RetryLater { reason } => reason.to_string(),
+            Self::TopicMismatch { previous, uploaded } => {
+                format!(
+                    "the certificate's topic {uploaded} differs from the current topic {previous}"
+                )
+            }
+        }
+    }
+}
+
+impl fmt::Display for UploadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for UploadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::InvalidCertificate { reason } => Some(reason),
+            Self::RetryLater { reason } => Some(reason),
+            Self::PublicKeyMismatch { .. } | Self::TopicMismatch { .. } => None,
+        }
+    }
+}
+
+impl From<ParseError> for UploadError {
+    /// A truncated upload is worth retrying; every other parse failure means
+    /// the file is not a valid push certificate.
+    fn from(e: ParseError) -> Self {
+        match e {
+            ParseError::Truncated => Self::RetryLater {
+                reason: RetryReason::Truncated,
+            },
+            other => Self::InvalidCertificate {
+                reason: InvalidReason::Parse(other),
+            },
+        }
+    }
+}
+
+impl From<TrustError> for UploadError {
+    fn from(e: TrustError) -> Self {
+        Self::InvalidCertificate {
+            reason: InvalidReason::Untrusted(e),
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Finding certificates in what a customer uploads: PEM or DER, detected by content.
+
+use base64::Engine as _;
+use der::{Decode as _, Header, Tag};
+
+use crate::error::ParseError;
+
+/// Largest input any entry point of this crate reads, in bytes (256 KiB).
+///
+/// A push certificate is about 2 KiB, a chain file with Apple's CA
+/// certificates about 6 KiB and a signedCSR file about 8 KiB; anything larger
+/// is refused before it is parsed.
+pub const MAX_INPUT_LEN: usize = 256 * 1024;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+const BEGIN: &[u8] = b"-----BEGIN ";
+const DASHES: &[u8] = b"-----";
+
+/// One PEM block: its label and its base64 body (not yet decoded).
+pub(crate) struct PemBlock<'a> {
+    pub(crate) label: &'a [u8],
+    pub(crate) body: &'a [u8],
+}
+
+/// Refuses empty and oversized inputs.
+pub(crate) fn check_size(bytes: &[u8]) -> Result<(), ParseError> {
+    if bytes.len() > MAX_INPUT_LEN {
+        return Err(ParseError::TooLarge {
+            len: bytes.len(),
+            max: MAX_INPUT_LEN,
+        });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) || bytes == BOM {
+        return Err(ParseError::Empty);
+    }
+    Ok(())
+}
+
+/// Skips a UTF-8 byte order mark and leading ASCII white space.
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or_default()
+}
+
+/// Whether the input looks like DER: a SEQUENCE at its first byte.
+pub(crate) fn looks_like_der(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&0x30)
+}
+
+/// Checks that a DER input is one complete SEQUENCE: shorter than its length
+/// says is truncated, longer carries trailing data.
+pub(crate) fn check_der_extent(bytes: &[u8]) -> Result<(), ParseError> {
+    let header = match header_of(bytes) {
+        Ok(h) => h,
+        Err(_) if bytes.len() < 6 => return Err(ParseError::Truncated),
+        Err(e) => return Err(ParseError::malformed(&e)),
+    };
+    if header.tag() != Tag::Sequence {
+        return Err(ParseError::NoCertificate);
+    }
+    let total = der::Encode::encoded_len(&header)
+        .and_then(|h| h + header.length())
+        .map_err(|e| ParseError::malformed(&e))?;
+    let total = usize::try_from(total).map_err(|e| ParseError::malformed(&e))?;
+    match bytes.len().cmp(&total) {
+        core::cmp::Ordering::Less => Err(ParseError::Truncated),
+        core::cmp::Ordering::Equal => Ok(()),
+        core::cmp::Ordering::Greater => {
+            let rest = bytes.get(total..).unwrap_or_default();
+            if rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+                Ok(())
+            } else {
+                Err(ParseError::TrailingData)
+            }
+        }
+    }
+}
+
+/// Reads the header of a DER value without requiring the whole value.
+fn header_of(bytes: &[u8]) -> der::Result<Header> {
+    let mut reader = der::SliceReader::new(bytes)?;
+    Header::decode(&mut reader)
+}
+
+/// Splits a PEM text into its blocks, tolerating a byte order mark, CRLF line
+/// ends and text before, between and after the blocks. A block with no end
+/// line is a truncated upload.
+pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<PemBlock<'_>>, ParseError> {
+    let mut blocks = Vec::new();
+    let mut rest = bytes;
+    while let Some(begin) = memchr::memmem::find(rest, BEGIN) {
+        let after_begin = rest.get(begin + BEGIN.len()..).unwrap_or_default();
+        let label_end = memchr::memmem::find(after_begin, DASHES).ok_or(ParseError::Truncated)?;
+        let label = after_begin.get(..label_end).unwrap_or_default();
+        if label.len() > 64 || label.iter().any(|b| *b == b'\n' || *b == b'\r') {
+            return Err(ParseError::malformed_text(
+                "a PEM begin line is not terminated",
+            ));
+        }
+        let body_and_rest = after_begin
+            .get(label_end + DASHES.len()..)
+            .unwrap_or_default();
+        let mut end_line = Vec::with_capacity(label.len() + 14);
+        end_line.extend_from_slice(b"-----END ");
+        end_line.extend_from_slice(label);
+        end_line.extend_from_slice(DASHES);
+        let end = memchr::memmem::find(body_and_rest, &end_line).ok_or(ParseError::Truncated)?;
+        let body = body_and_rest.get(..end).unwrap_or_default();
+        if memchr::memmem::find(body, BEGIN).is_some() {
+            // A new block starts before this one ended: the first was cut off.
+            return Err(ParseError::Truncated);
+        }
+        blocks.push(PemBlock { label, body });
+        rest = body_and_rest
+            .get(end + end_line.len()..)
+            .unwrap_or_default();
+    }
+    Ok(blocks)
+}
+
+/// Decodes a PEM body: base64 with any ASCII white space, line wrapping at
+/// any width. Encapsulated headers (`Name: value` lines) are not expected in
+/// certificate or request blocks and make the body malformed.
+pub(crate) fn decode_base64_lenient(body: &[u8]) -> Result<Vec<u8>, ParseError> {
+    let compact: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(&compact)
+        .map_err(|_| ParseError::malformed_text("a PEM block is not valid base64"))
+}
+
+/// The DER of every block labelled `label` in the input, or the input itself
+/// when it is DER. Inputs that are neither give [`ParseError::NoCertificate`].
+pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
+    check_size(bytes)?;
+    let trimmed = trim_start(bytes);
+    if looks_like_der(trimmed) {
+        check_der_extent(trimmed)?;
+        return Ok(vec![trimmed.to_vec()]);
+    }
+    let blocks = pem_blocks(trimmed)?;
+    let mut out = Vec::new();
+    for block in blocks.iter().filter(|b| b.label == label) {
+        let der = decode_base64_lenient(block.body)?;
+        check_der_extent(&der)?;
+        out.push(der);
+    }
+    if out.is_empty() {
+        return Err(ParseError::NoCertificate);
+    }
+    Ok(out)
+}
+
+/// Encodes DER as PEM with 64-character lines and `\n` line ends.
+pub(crate) fn to_pem(label: &str, der: &[u8]) -> String {
+    // Encoding fails only when the output length overflows, which the input
+    // limits rule out; an empty string is the safe answer if it ever did.
+    der::pem::encode_string(label, der::pem::LineEnding::LF, der).unwrap_or_default()
+}

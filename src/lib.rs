@@ -1,0 +1,35 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+// Library code must not panic on any input: these are denied here, for the
+// library only (tests, examples and benches may use them).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented
+)]
+
+mod error;
+mod expiry;
+mod input;
+mod push_certificate;
+mod raw;
+mod signature;
+mod topic;
+mod trust_anchors;
+mod upload_check;
+
+pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError};
+pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
+pub use input::MAX_INPUT_LEN;
+pub use push_certificate::{
+    MIN_RSA_BITS, PUSH_MARKER_OID, PushCertificate, UID_OID, VENDOR_MARKER_OID,
+};
+pub use signature::DigestAlgorithm;
+pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};
+pub use trust_anchors::{AnchorError, TrustAnchors};
+pub use upload_check::UploadCheck;

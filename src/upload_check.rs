@@ -1,0 +1,206 @@
+//! Judging the push certificate a customer uploads.
+
+use spki::SubjectPublicKeyInfoRef;
+use time::OffsetDateTime;
+
+use crate::error::{InvalidReason, RetryReason, UploadError};
+use crate::expiry::Expiry;
+use crate::push_certificate::PushCertificate;
+use crate::signature::sha256_hex;
+use crate::topic::Topic;
+use crate::trust_anchors::TrustAnchors;
+
+/// The checks an MDM server runs on an uploaded push certificate.
+///
+/// In order: read the file → verify it is Apple's → compare the public key
+/// with the request made for this registration → compare the topic with the
+/// certificate it replaces → judge its validity at `now`. The first failure
+/// decides the [`UploadError`].
+///
+/// ```
+/// use mdm_push_cert::{PushCertificate, TrustAnchors, UploadCheck, UploadError};
+/// use time::macros::datetime;
+///
+/// let anchors = TrustAnchors::from_pem(include_bytes!("../tests/fixtures/pki/anchors.pem"))?;
+/// let current = PushCertificate::parse(include_bytes!("../tests/fixtures/pki/push_a.pem"))?;
+/// let check = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
+///     .trust_anchors(anchors)
+///     .expected_public_key(include_bytes!("../tests/fixtures/pki/customer_b.spki.der"))
+///     .previous_topic(current.topic())
+///     .previous_not_after(current.not_after());
+///
+/// let renewed = check.check(include_bytes!("../tests/fixtures/pki/push_b.pem"))?;
+/// assert_eq!(renewed.topic(), current.topic());
+///
+/// // "Create" clicked instead of "Renew": a new topic.
+/// let err = check.check(include_bytes!("../tests/fixtures/pki/push_new_topic.pem")).unwrap_err();
+/// assert_eq!(err.code(), "topic_mismatch");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct UploadCheck {
+    now: OffsetDateTime,
+    expected_spki: Option<Vec<u8>>,
+    previous_topic: Option<Topic>,
+    previous_not_after: Option<OffsetDateTime>,
+    anchors: Option<TrustAnchors>,
+    require_push_marker: bool,
+}
+
+impl UploadCheck {
+    /// A check at the instant `now`, against Apple's anchors, with no expected
+    /// key and no previous certificate (a first registration).
+    pub fn new(now: OffsetDateTime) -> Self {
+        Self {
+            now,
+            expected_spki: None,
+            previous_topic: None,
+            previous_not_after: None,
+            anchors: None,
+            require_push_marker: true,
+        }
+    }
+
+    /// The SubjectPublicKeyInfo DER of the request the server made for this
+    /// registration or renewal. Without it the key is not compared, which is
+    /// right only for inspecting a certificate, never for accepting one.
+    #[must_use]
+    pub fn expected_public_key(mut self, spki_der: &[u8]) -> Self {
+        self.expected_spki = Some(spki_der.to_vec());
+        self
+    }
+
+    /// The expected key as an RSA public key.
+    #[must_use]
+    pub fn expected_rsa_public_key(self, key: &rsa::PublicKey) -> Self {
+        use rsa::pkcs8::EncodePublicKey as _;
+        match key.to_public_key_der() {
+            Ok(doc) => self.expected_public_key(doc.as_bytes()),
+            // An unencodable key can match nothing.
+            Err(_) => self.expected_public_key(&[]),
+        }
+    }
+
+    /// The topic of the certificate being renewed; absent on first registration.
+    #[must_use]
+    pub fn previous_topic(mut self, topic: &Topic) -> Self {
+        self.previous_topic = Some(topic.clone());
+        self
+    }
+
+    /// The end of the certificate being renewed: the upload must end later.
+    #[must_use]
+    pub fn previous_not_after(mut self, not_after: OffsetDateTime) -> Self {
+        self.previous_not_after = Some(not_after);
+        self
+    }
+
+    /// The topic and end of the certificate being renewed, from the certificate.
+    #[must_use]
+    pub fn previous_certificate(self, previous: &PushCertificate) -> Self {
+        self.previous_topic(previous.topic())
+            .previous_not_after(previous.not_after())
+    }
+
+    /// Anchors to verify against instead of Apple's.
+    #[must_use]
+    pub fn trust_anchors(mut self, anchors: TrustAnchors) -> Self {
+        self.anchors = Some(anchors);
+        self
+    }
+
+    /// Whether the push marker extension 1.2.840.113635.100.6.3.2 is required
+    /// (default: yes; every push certificate Apple issues carries it).
+    #[must_use]
+    pub fn require_push_marker(mut self, require: bool) -> Self {
+        self.require_push_marker = require;
+        self
+    }
+
+    /// Runs the checks on the uploaded bytes (PEM or DER).
+    ///
+    /// # Errors
+    /// The first failing check as one of the four [`UploadError`] variants.
+    pub fn check(&self, bytes: &[u8]) -> Result<PushCertificate, UploadError> {
+        let cert = PushCertificate::parse(bytes)?;
+        self.check_certificate(cert)
+    }
+
+    /// Runs the checks after reading, on a certificate already parsed.
+    ///
+    /// # Errors
+    /// As [`check`](Self::check).
+    pub fn check_certificate(&self, cert: PushCertificate) -> Result<PushCertificate, UploadError> {
+        if self.require_push_marker && !cert.has_push_marker() {
+            return Err(UploadError::InvalidCertificate {
+                reason: InvalidReason::MissingPushMarker,
+            });
+        }
+        match &self.anchors {
+            Some(a) => a.verify(&cert, self.now)?,
+            None => TrustAnchors::apple().verify(&cert, self.now)?,
+        }
+        if let Some(expected) = &self.expected_spki
+            && !same_public_key(expected, cert.spki_der())
+        {
+            return Err(UploadError::PublicKeyMismatch {
+                expected_sha256: sha256_hex(expected),
+                found_sha256: sha256_hex(cert.spki_der()),
+            });
+        }
+        if let Some(previous) = &self.previous_topic
+            && previous != cert.topic()
+        {
+            return Err(UploadError::TopicMismatch {
+                previous: previous.clone(),
+                uploaded: cert.topic().clone(),
+            });
+        }
+        match cert.expiry(self.now) {
+            Expiry::NotYetValid { .. } => {
+                return Err(UploadError::RetryLater {
+                    reason: RetryReason::NotYetValid {
+                        not_before: cert.not_before(),
+                    },
+                });
+            }
+            Expiry::Expired { .. } => {
+                return Err(UploadError::InvalidCertificate {
+                    reason: InvalidReason::Expired {
+                        not_after: cert.not_after(),
+                    },
+                });
+            }
+            Expiry::Valid { .. } | Expiry::ExpiringSoon { .. } => {}
+        }
+        if let Some(previous_not_after) = self.previous_not_after
+            && cert.not_after() <= previous_not_after
+        {
+            return Err(UploadError::InvalidCertificate {
+                reason: InvalidReason::NotARenewal {
+                    not_after: cert.not_after(),
+                    previous_not_after,
+                },
+            });
+        }
+        Ok(cert)
+    }
+}
+
+/// Two SubjectPublicKeyInfo encodings name the same key when their algorithm
+/// OIDs and key bits are equal (tolerating absent or NULL parameters).
+fn same_public_key(a: &[u8], b: &[u8]) -> bool {
+    use der::Decode as _;
+    if a == b {
+        return true;
+    }
+    match (
+        SubjectPublicKeyInfoRef::from_der(a),
+        SubjectPublicKeyInfoRef::from_der(b),
+    ) {
+        (Ok(x), Ok(y)) => {
+            x.algorithm.oid == y.algorithm.oid && x.subject_public_key == y.subject_public_key
+        }
+        _ => false,
+    }
+}

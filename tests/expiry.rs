@@ -1,0 +1,82 @@
+//! Expiry classification at its boundaries.
+
+use mdm_push_cert::{EXPIRY_WARNING_WINDOW, Expiry, PushCertificate};
+use time::{Duration, macros::datetime};
+
+const NB: time::OffsetDateTime = datetime!(2025-12-20 0:00 UTC);
+const NA: time::OffsetDateTime = datetime!(2026-12-19 23:59:59 UTC);
+
+fn cert() -> PushCertificate {
+    PushCertificate::parse(include_bytes!("fixtures/pki/push_b.pem")).unwrap()
+}
+
+#[test]
+fn boundaries_of_the_push_certificate() {
+    let c = cert();
+    let s = Duration::SECOND;
+    let cases = [
+        (NB - s, Expiry::NotYetValid { starts_in: s }),
+        (NB, Expiry::Valid { remaining: NA - NB }),
+        (
+            NA - Duration::days(30) - s,
+            Expiry::Valid {
+                remaining: Duration::days(30) + s,
+            },
+        ),
+        (
+            NA - Duration::days(30),
+            Expiry::ExpiringSoon {
+                remaining: Duration::days(30),
+            },
+        ),
+        (
+            NA,
+            Expiry::ExpiringSoon {
+                remaining: Duration::ZERO,
+            },
+        ),
+        (NA + s, Expiry::Expired { since: s }),
+    ];
+    for (now, want) in cases {
+        assert_eq!(c.expiry(now), want, "at {now}");
+    }
+}
+
+#[test]
+fn custom_window_serves_any_validity_period() {
+    let w = Duration::days(60);
+    assert_eq!(
+        Expiry::classify(NB, NA, NA - Duration::days(45), w),
+        Expiry::ExpiringSoon {
+            remaining: Duration::days(45)
+        }
+    );
+    assert_eq!(
+        Expiry::classify(NB, NA, NA - Duration::days(45), EXPIRY_WARNING_WINDOW),
+        Expiry::Valid {
+            remaining: Duration::days(45)
+        }
+    );
+    // A negative window counts as none.
+    assert_eq!(
+        Expiry::classify(NB, NA, NA - Duration::days(1), -Duration::days(5)),
+        Expiry::Valid {
+            remaining: Duration::days(1)
+        }
+    );
+}
+
+#[test]
+fn status_and_days_remaining() {
+    let c = cert();
+    assert_eq!(c.expiry(NB - Duration::SECOND).status(), "not_yet_valid");
+    assert_eq!(c.expiry(NB - Duration::SECOND).days_remaining(), None);
+    assert_eq!(c.expiry(NB).status(), "valid");
+    assert_eq!(c.expiry(NA - Duration::days(3)).status(), "expiring_soon");
+    assert_eq!(c.expiry(NA - Duration::days(3)).days_remaining(), Some(3));
+    assert_eq!(c.expiry(NA + Duration::SECOND).status(), "expired");
+    assert_eq!(c.expiry(NA + Duration::SECOND).days_remaining(), Some(-1));
+    assert_eq!(c.expiry(NA + Duration::days(1)).days_remaining(), Some(-2));
+    assert!(c.expiry(NA).is_usable());
+    assert!(!c.expiry(NA + Duration::SECOND).is_usable());
+}
