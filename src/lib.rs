@@ -13,23 +13,31 @@
     clippy::unimplemented
 )]
 
+mod csr;
 mod error;
 mod expiry;
 mod input;
+mod keys;
 mod push_certificate;
 mod raw;
 mod signature;
+mod signed_request;
 mod topic;
 mod trust_anchors;
 mod upload_check;
+mod vendor_signer;
 
+pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
 pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use input::MAX_INPUT_LEN;
+pub use keys::{KeyError, PrivateKey};
 pub use push_certificate::{
     MIN_RSA_BITS, PUSH_MARKER_OID, PushCertificate, UID_OID, VENDOR_MARKER_OID,
 };
 pub use signature::DigestAlgorithm;
+pub use signed_request::{RequestVerification, SignedRequest, SignedRequestError};
 pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};
 pub use upload_check::UploadCheck;
+pub use vendor_signer::{VendorError, VendorSigner};

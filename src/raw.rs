@@ -40,7 +40,21 @@ pub(crate) struct RawCertificate<'a> {
     pub(crate) signature: &'a [u8],
 }
 
-impl<'a> RawCertificate<'a> {
+/// Any signed structure of the form `SEQUENCE { toBeSigned, AlgorithmIdentifier,
+/// BIT STRING }`: a certificate or a PKCS#10 request ([RFC 2986 §4.2]).
+///
+/// [RFC 2986 §4.2]: https://datatracker.ietf.org/doc/html/rfc2986#section-4.2
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawSigned<'a> {
+    /// The whole to-be-signed TLV.
+    pub(crate) tbs: &'a [u8],
+    /// The outer signature algorithm.
+    pub(crate) signature_algorithm: AlgorithmIdentifierRef<'a>,
+    /// The signature bits.
+    pub(crate) signature: &'a [u8],
+}
+
+impl<'a> RawSigned<'a> {
     pub(crate) fn from_der(der: &'a [u8]) -> der::Result<Self> {
         let mut reader = SliceReader::new(der)?;
         let (tbs, signature_algorithm, signature) = reader.sequence(|r| {
@@ -55,6 +69,35 @@ impl<'a> RawCertificate<'a> {
                 tag: Tag::BitString,
             })
         })?;
+        Ok(Self {
+            tbs,
+            signature_algorithm,
+            signature,
+        })
+    }
+
+    /// The third element of the to-be-signed SEQUENCE of a PKCS#10 request:
+    /// `subjectPKInfo` after `version` and `subject`.
+    pub(crate) fn request_spki(&self) -> der::Result<&'a [u8]> {
+        let mut reader = SliceReader::new(self.tbs)?;
+        reader.sequence(|r| {
+            r.tlv_bytes()?; // version
+            r.tlv_bytes()?; // subject
+            let spki = r.tlv_bytes()?;
+            let rest = r.remaining_len();
+            r.read_slice(rest)?;
+            Ok(spki)
+        })
+    }
+}
+
+impl<'a> RawCertificate<'a> {
+    pub(crate) fn from_der(der: &'a [u8]) -> der::Result<Self> {
+        let RawSigned {
+            tbs,
+            signature_algorithm,
+            signature,
+        } = RawSigned::from_der(der)?;
         let mut tbs_reader = SliceReader::new(tbs)?;
         let (issuer, subject, spki) = tbs_reader.sequence(|r| {
             if Tag::peek(r)?

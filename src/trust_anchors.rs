@@ -204,6 +204,7 @@ impl TrustAnchors {
     ) -> Result<(), TrustError> {
         let mut name_matched = false;
         let mut not_valid = None;
+        let mut unchained = false;
         for (a, root) in &self.0.intermediates {
             if a.subject_der != raw.issuer {
                 continue;
@@ -212,7 +213,10 @@ impl TrustAnchors {
             if !a.signed(raw)? {
                 continue;
             }
+            // Signed by an intermediate that no root vouches for: as unknown
+            // as an issuer nobody has heard of.
             let Some(root) = root.and_then(|i| self.0.roots.get(i)) else {
+                unchained = true;
                 continue;
             };
             match a
@@ -238,7 +242,7 @@ impl TrustAnchors {
         if let Some(e) = not_valid {
             return Err(e);
         }
-        if name_matched {
+        if name_matched && !unchained {
             Err(TrustError::BadSignature {
                 issuer: issuer.to_owned(),
             })

@@ -81,6 +81,12 @@ impl UploadCheck {
         }
     }
 
+    /// The expected key, taken from the request the server made.
+    #[must_use]
+    pub fn expected_csr(self, csr: &crate::PushCsr) -> Self {
+        self.expected_public_key(csr.spki_der())
+    }
+
     /// The topic of the certificate being renewed; absent on first registration.
     #[must_use]
     pub fn previous_topic(mut self, topic: &Topic) -> Self {

@@ -163,3 +163,192 @@ fn real_wrong_files_are_refused() {
         );
     }
 }
+
+/// The table `tests/fixtures/realworld_expected.sh` wrote with openssl for the
+/// signedCSR files: (file, digest, chain common names, CSR key SHA-256).
+fn expected_requests() -> Vec<(String, String, Vec<String>, String)> {
+    include_str!("fixtures/realworld_requests_expected.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('|').collect();
+            (
+                f[0].to_owned(),
+                f[1].to_owned(),
+                f[2].split(';').map(str::to_owned).collect(),
+                f[3].to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+#[test]
+fn real_signed_requests_read_back_and_verify() {
+    use mdm_push_cert::{DigestAlgorithm, SignedRequest};
+    let Some(dir) = dir() else { return };
+    let table = expected_requests();
+    assert_eq!(table.len(), 8);
+    let mut sha1 = 0;
+    for (file, digest, cns, spki_sha256) in &table {
+        let bytes = read(&dir, &format!("signed-requests/{file}"));
+        let req = SignedRequest::parse(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let v = req.verify().unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(v.digest.name(), digest, "{file}");
+        sha1 += usize::from(v.digest == DigestAlgorithm::Sha1);
+        assert_eq!(v.chain_subjects.len(), cns.len(), "{file}");
+        for (subject, cn) in v.chain_subjects.iter().zip(cns) {
+            assert!(
+                subject.contains(&format!("CN={cn}")),
+                "{file}: {subject} lacks {cn}"
+            );
+        }
+        assert!(v.chain_links, "{file}");
+        assert_eq!(&sha256_hex(v.csr.spki_der()), spki_sha256, "{file}");
+        // Written back and read again, the file is the same request.
+        assert_eq!(
+            SignedRequest::parse(req.to_base64().as_bytes()).unwrap(),
+            req,
+            "{file}"
+        );
+    }
+    assert_eq!(sha1, 2, "the two abacus files are signed with SHA-1");
+}
+
+#[test]
+fn real_signed_requests_altered_by_one_byte_fail() {
+    use mdm_push_cert::{CsrError, SignedRequest, SignedRequestError};
+    let Some(dir) = dir() else { return };
+    for (file, ..) in expected_requests() {
+        let req = SignedRequest::parse(&read(&dir, &format!("signed-requests/{file}"))).unwrap();
+        let xml = req.to_xml();
+        let b64 = |b: &[u8]| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.encode(b)
+        };
+        let mut sig = req.signature().to_vec();
+        sig[0] ^= 0x01;
+        let bad = xml.replace(&b64(req.signature()), &b64(&sig));
+        assert_eq!(
+            SignedRequest::parse(bad.as_bytes())
+                .unwrap()
+                .verify()
+                .unwrap_err(),
+            SignedRequestError::SignatureMismatch,
+            "{file}"
+        );
+        let mut csr = req.csr_der().to_vec();
+        let last = csr.len() - 1;
+        csr[last] ^= 0x01;
+        let bad = xml.replace(&b64(req.csr_der()), &b64(&csr));
+        assert_eq!(
+            SignedRequest::parse(bad.as_bytes())
+                .unwrap()
+                .verify()
+                .unwrap_err(),
+            SignedRequestError::Csr(CsrError::BadSignature),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn real_request_keys_are_the_push_certificate_keys() {
+    use mdm_push_cert::SignedRequest;
+    let Some(dir) = dir() else { return };
+    for (req, push) in [
+        (
+            "abacus_PushCertificateRequest_2018.plist.b64",
+            "abacus_push_2018.pem",
+        ),
+        (
+            "abacus_PushCertificateRequest_2020.plist.b64",
+            "abacus_push_2020.pem",
+        ),
+        (
+            "pitstop_PushCertificateRequest_2025.plist.b64",
+            "pitstop_push_2025.pem",
+        ),
+        (
+            "pitstop_PushCertificateRequest_2026.plist.b64",
+            "pitstop_push_2026.pem",
+        ),
+        (
+            "pradeo_PushCertificateRequest_a.plist.b64",
+            "pradeo_push_a.pem",
+        ),
+        (
+            "pradeo_PushCertificateRequest_b.plist.b64",
+            "pradeo_push_b.pem",
+        ),
+    ] {
+        let v = SignedRequest::parse(&read(&dir, &format!("signed-requests/{req}")))
+            .unwrap()
+            .verify()
+            .unwrap();
+        let push_bytes = read(&dir, &format!("push/{push}"));
+        let cert = PushCertificate::parse(&push_bytes).unwrap();
+        UploadCheck::new(cert.not_before() + Duration::hours(1))
+            .expected_csr(&v.csr)
+            .check(&push_bytes)
+            .unwrap_or_else(|e| panic!("{push}: {}", e.detail()));
+    }
+    // The 2026 renewal against the 2025 request: last year's CSR.
+    let v2025 = SignedRequest::parse(&read(
+        &dir,
+        "signed-requests/pitstop_PushCertificateRequest_2025.plist.b64",
+    ))
+    .unwrap()
+    .verify()
+    .unwrap();
+    let push_2026 = read(&dir, "push/pitstop_push_2026.pem");
+    let cert = PushCertificate::parse(&push_2026).unwrap();
+    let err = UploadCheck::new(cert.not_before() + Duration::hours(1))
+        .expected_csr(&v2025.csr)
+        .check(&push_2026)
+        .unwrap_err();
+    assert_eq!(err.code(), "public_key_mismatch");
+}
+
+#[test]
+fn embedded_wwdr_chain_matches_real_files() {
+    use mdm_push_cert::{SignedRequest, VendorSigner};
+    let Some(dir) = dir() else { return };
+    for (vendor, req) in [
+        (
+            "abacus_vendor_2018.cer.from_der.pem",
+            "abacus_PushCertificateRequest_2018.plist.b64",
+        ),
+        (
+            "pitstop_vendor_2025.cer.from_der.pem",
+            "pitstop_PushCertificateRequest_2025.plist.b64",
+        ),
+        (
+            "pitstop_vendor_2026.cer.from_der.pem",
+            "pitstop_PushCertificateRequest_2026.plist.b64",
+        ),
+        (
+            "pradeo_vendor_b.cer.from_der.pem",
+            "pradeo_PushCertificateRequest_b.plist.b64",
+        ),
+    ] {
+        let chain =
+            VendorSigner::apple_chain_for(&read(&dir, &format!("vendor/{vendor}"))).unwrap();
+        let req = SignedRequest::parse(&read(&dir, &format!("signed-requests/{req}"))).unwrap();
+        assert_eq!(chain.as_slice(), req.chain_der(), "{vendor}");
+    }
+    // Every real vendor certificate has a known WWDR issuer.
+    for entry in std::fs::read_dir(dir.join("vendor")).unwrap() {
+        let path = entry.unwrap().path();
+        let chain = VendorSigner::apple_chain_for(&std::fs::read(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        assert_eq!(chain.len(), 3);
+    }
+}

@@ -263,3 +263,28 @@ fn parse_errors_map_to_the_right_message() {
         "invalid_certificate"
     );
 }
+
+#[test]
+fn intermediate_without_a_root_is_unknown() {
+    // Anchors need a self-issued root.
+    assert!(TrustAnchors::from_pem(pki!("aai2.pem")).is_err());
+    // The stand-in AAI2 with a root that did not sign it (micromdm's
+    // self-signed mock): the push certificate's issuer is vouched for by nobody.
+    let mut pem = pki!("aai2.pem").to_vec();
+    pem.extend_from_slice(include_bytes!(
+        "fixtures/thirdparty/micromdm_testdata_pushcert.pem"
+    ));
+    let err = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
+        .trust_anchors(TrustAnchors::from_pem(&pem).unwrap())
+        .check(pki!("push_b.pem"))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            UploadError::InvalidCertificate {
+                reason: InvalidReason::Untrusted(TrustError::UnknownIssuer { .. })
+            }
+        ),
+        "{err:?}"
+    );
+}

@@ -1,0 +1,312 @@
+//! The customer's PKCS#10 certificate signing request.
+
+use core::ops::Range;
+
+use der::asn1::{Any, ObjectIdentifier, SetOfVec};
+use der::{Decode as _, Encode as _, Tag};
+use rand_core::CryptoRng;
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::builder::{Builder as _, RequestBuilder};
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::request::CertReq;
+
+use crate::input;
+use crate::keys::PrivateKey;
+use crate::raw::RawSigned;
+use crate::signature::{DigestAlgorithm, RSA_ENCRYPTION, rsa_public_key};
+
+const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+const O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
+const C: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
+const EMAIL: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+
+/// The common name used when the caller gives none. Apple's portal replaces
+/// the whole subject, so it only labels the request.
+pub const DEFAULT_COMMON_NAME: &str = "MDM Push Certificate";
+
+/// Why a certificate signing request could not be built or read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CsrError {
+    /// The input is empty, too large, cut off or holds no request.
+    #[error("no certificate signing request could be read: {0}")]
+    Input(crate::ParseError),
+    /// The request's encoding is not valid.
+    #[error("the certificate signing request is malformed")]
+    Malformed,
+    /// The request's public key is not RSA.
+    #[error("the request's public key is not RSA (algorithm {algorithm})")]
+    NotRsa {
+        /// The key's algorithm OID.
+        algorithm: String,
+    },
+    /// The request's self-signature does not verify with its own key.
+    #[error("the request's signature does not verify with its own public key")]
+    BadSignature,
+    /// The signature algorithm is not RSA PKCS#1 v1.5 with SHA-1 or SHA-2.
+    #[error("the request's signature algorithm {oid} is not supported")]
+    UnsupportedSignatureAlgorithm {
+        /// The algorithm OID.
+        oid: String,
+    },
+    /// A subject field is not acceptable.
+    #[error("the subject field {field} is not acceptable: {reason}")]
+    InvalidSubject {
+        /// Which field.
+        field: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The key is shorter than 2048 bits.
+    #[error("the RSA key has {bits} bits; at least 2048 are required")]
+    KeyTooSmall {
+        /// The modulus length in bits.
+        bits: usize,
+    },
+    /// Building or signing the request failed.
+    #[error("the request could not be built or signed")]
+    Build,
+}
+
+/// A PKCS#10 request ([RFC 2986]) whose self-signature has been verified.
+///
+/// [RFC 2986]: https://datatracker.ietf.org/doc/html/rfc2986
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushCsr {
+    der: Vec<u8>,
+    spki: Range<usize>,
+    subject: String,
+    key_bits: usize,
+    digest: DigestAlgorithm,
+}
+
+impl PushCsr {
+    /// Reads a request from DER and verifies its self-signature.
+    ///
+    /// # Errors
+    /// [`CsrError`] says why the request is not usable.
+    pub fn from_der(der: &[u8]) -> Result<Self, CsrError> {
+        input::check_size(der).map_err(CsrError::Input)?;
+        input::check_der_extent(der).map_err(CsrError::Input)?;
+        let req = CertReq::from_der(der).map_err(|_| CsrError::Malformed)?;
+        let raw = RawSigned::from_der(der).map_err(|_| CsrError::Malformed)?;
+        let spki_bytes = raw.request_spki().map_err(|_| CsrError::Malformed)?;
+        let alg = &req.info.public_key.algorithm.oid;
+        if *alg != RSA_ENCRYPTION {
+            return Err(CsrError::NotRsa {
+                algorithm: alg.to_string(),
+            });
+        }
+        let key = rsa_public_key(spki_bytes).ok_or(CsrError::Malformed)?;
+        let oid = raw.signature_algorithm.oid;
+        let digest = DigestAlgorithm::from_signature_oid(&oid).ok_or_else(|| {
+            CsrError::UnsupportedSignatureAlgorithm {
+                oid: oid.to_string(),
+            }
+        })?;
+        if !digest.verify(&key, raw.tbs, raw.signature) {
+            return Err(CsrError::BadSignature);
+        }
+        use rsa::traits::PublicKeyParts as _;
+        let start = (spki_bytes.as_ptr() as usize).saturating_sub(der.as_ptr() as usize);
+        Ok(Self {
+            der: der.to_vec(),
+            spki: start..start + spki_bytes.len(),
+            subject: req.info.subject.to_string(),
+            key_bits: key.n().bit_width() as usize,
+            digest,
+        })
+    }
+
+    /// Reads a request from PEM (`CERTIFICATE REQUEST` or `NEW CERTIFICATE
+    /// REQUEST`) or DER, told apart by content, and verifies its self-signature.
+    ///
+    /// # Errors
+    /// As [`from_der`](Self::from_der).
+    pub fn from_pem(bytes: &[u8]) -> Result<Self, CsrError> {
+        let mut items = input::der_items(bytes, b"CERTIFICATE REQUEST").or_else(|e| match e {
+            crate::ParseError::NoCertificate => input::der_items(bytes, b"NEW CERTIFICATE REQUEST"),
+            other => Err(other),
+        });
+        match items.as_mut().map(Vec::pop) {
+            Ok(Some(der)) => Self::from_der(&der),
+            Ok(None) => Err(CsrError::Input(crate::ParseError::NoCertificate)),
+            Err(e) => Err(CsrError::Input(e.clone())),
+        }
+    }
+
+    /// The request's DER: the bytes the vendor signs.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The request as PEM (`CERTIFICATE REQUEST`), 64-character lines.
+    pub fn to_pem(&self) -> String {
+        input::to_pem("CERTIFICATE REQUEST", &self.der)
+    }
+
+    /// The SubjectPublicKeyInfo DER: what the push certificate must carry.
+    pub fn spki_der(&self) -> &[u8] {
+        self.der.get(self.spki.clone()).unwrap_or_default()
+    }
+
+    /// The subject as an RFC 4514 string.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The RSA modulus length in bits.
+    pub fn key_bits(&self) -> usize {
+        self.key_bits
+    }
+
+    /// The digest of the request's self-signature.
+    pub fn signature_digest(&self) -> DigestAlgorithm {
+        self.digest
+    }
+}
+
+/// Builds the customer's request: RSA, 2048 bits or more, SHA-256.
+///
+/// ```
+/// use mdm_push_cert::{CsrBuilder, PrivateKey};
+/// # use rand::SeedableRng as _;
+/// # let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let key = PrivateKey::parse(include_bytes!("../tests/fixtures/pki/customer_b.key"))?;
+/// let csr = CsrBuilder::new()
+///     .common_name("Example School")
+///     .organization("Example School")
+///     .country("JP")
+///     .email_address("admin@example.org")
+///     .build(&key, &mut rng)?;
+/// assert_eq!(csr.spki_der(), key.public_key_der());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct CsrBuilder {
+    common_name: String,
+    organization: Option<String>,
+    country: Option<String>,
+    email_address: Option<String>,
+}
+
+impl Default for CsrBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CsrBuilder {
+    /// A builder with common name [`DEFAULT_COMMON_NAME`] and country `US`.
+    pub fn new() -> Self {
+        Self {
+            common_name: DEFAULT_COMMON_NAME.to_owned(),
+            organization: None,
+            country: Some("US".to_owned()),
+            email_address: None,
+        }
+    }
+
+    /// The subject's common name.
+    #[must_use]
+    pub fn common_name(mut self, cn: impl Into<String>) -> Self {
+        self.common_name = cn.into();
+        self
+    }
+
+    /// The subject's organisation.
+    #[must_use]
+    pub fn organization(mut self, o: impl Into<String>) -> Self {
+        self.organization = Some(o.into());
+        self
+    }
+
+    /// The subject's country: two upper-case letters (ISO 3166).
+    #[must_use]
+    pub fn country(mut self, c: impl Into<String>) -> Self {
+        self.country = Some(c.into());
+        self
+    }
+
+    /// The subject's e-mail address (the Apple ID's, as the peers do).
+    #[must_use]
+    pub fn email_address(mut self, email: impl Into<String>) -> Self {
+        self.email_address = Some(email.into());
+        self
+    }
+
+    fn subject(&self) -> Result<Name, CsrError> {
+        let text = |field: &'static str, v: &str| {
+            if v.is_empty() || v.len() > 64 {
+                return Err(CsrError::InvalidSubject {
+                    field,
+                    reason: "must hold 1 to 64 characters",
+                });
+            }
+            Ok(())
+        };
+        let mut rdns = Vec::new();
+        if let Some(c) = &self.country {
+            if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(CsrError::InvalidSubject {
+                    field: "country",
+                    reason: "must be two upper-case letters",
+                });
+            }
+            rdns.push((C, Tag::PrintableString, c.as_str()));
+        }
+        if let Some(o) = &self.organization {
+            text("organization", o)?;
+            rdns.push((O, Tag::Utf8String, o.as_str()));
+        }
+        text("common name", &self.common_name)?;
+        rdns.push((CN, Tag::Utf8String, self.common_name.as_str()));
+        if let Some(e) = &self.email_address {
+            if e.len() > 128 || !e.is_ascii() || !e.contains('@') {
+                return Err(CsrError::InvalidSubject {
+                    field: "email address",
+                    reason: "must be an ASCII address with an @, at most 128 characters",
+                });
+            }
+            rdns.push((EMAIL, Tag::Ia5String, e.as_str()));
+        }
+        let mut seq = Vec::with_capacity(rdns.len());
+        for (oid, tag, value) in rdns {
+            let value = Any::new(tag, value.as_bytes()).map_err(|_| CsrError::InvalidSubject {
+                field: "subject",
+                reason: "not encodable",
+            })?;
+            let set = SetOfVec::try_from(vec![AttributeTypeAndValue { oid, value }])
+                .map_err(|_| CsrError::Build)?;
+            seq.push(RelativeDistinguishedName::from(set));
+        }
+        let der = RdnSequence::from(seq)
+            .to_der()
+            .map_err(|_| CsrError::Build)?;
+        Name::from_der(&der).map_err(|_| CsrError::Build)
+    }
+
+    /// Signs the request with `key` (SHA-256, blinded with `rng`) and returns
+    /// it verified.
+    ///
+    /// # Errors
+    /// [`CsrError::InvalidSubject`] for a field out of bounds,
+    /// [`CsrError::KeyTooSmall`] under 2048 bits, [`CsrError::Build`] if signing fails.
+    pub fn build<R: CryptoRng + ?Sized>(
+        &self,
+        key: &PrivateKey,
+        rng: &mut R,
+    ) -> Result<PushCsr, CsrError> {
+        if key.bits() < crate::MIN_RSA_BITS {
+            return Err(CsrError::KeyTooSmall { bits: key.bits() });
+        }
+        let subject = self.subject()?;
+        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.as_rsa().clone());
+        let builder = RequestBuilder::new(subject).map_err(|_| CsrError::Build)?;
+        let req = builder
+            .build_with_rng::<_, rsa::pkcs1v15::Signature, _>(&signer, rng)
+            .map_err(|_| CsrError::Build)?;
+        let der = req.to_der().map_err(|_| CsrError::Build)?;
+        PushCsr::from_der(&der)
+    }
+}
