@@ -61,6 +61,11 @@ impl UploadCheck {
         }
     }
 
+    /// The instant the check judges validity at.
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
     /// The SubjectPublicKeyInfo DER of the request the server made for this
     /// registration or renewal. Without it the key is not compared, which is
     /// right only for inspecting a certificate, never for accepting one.

@@ -1,0 +1,500 @@
+//! `mdm-push-cert`: inspect Apple MDM push certificates, check an upload
+//! before doing it, make and vendor-sign requests, and run the renewal demo.
+//!
+//! Exit codes: 0 success (accepted, verified); 1 rejected or not verified;
+//! 2 usage error or unreadable file.
+
+mod demo;
+mod portal;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mdm_push_cert::{
+    CsrBuilder, Lang, PrivateKey, PushCertificate, PushCsr, SignedRequest, Topic, TrustAnchors,
+    UploadCheck, VendorSigner,
+};
+use serde_json::json;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+#[derive(Parser)]
+#[command(
+    name = "mdm-push-cert",
+    version,
+    about = "Apple MDM push certificates: inspect, check, request, sign"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Ja,
+    En,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show a push certificate (PEM or DER) or a signedCSR file.
+    Inspect {
+        /// The file to read.
+        file: PathBuf,
+        /// The instant to judge expiry at (RFC 3339); default: now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the upload check on a push certificate.
+    Check {
+        /// The uploaded certificate (PEM or DER).
+        cert: PathBuf,
+        /// The request made for this renewal: a CSR, a signedCSR file, or the customer's key.
+        #[arg(long)]
+        request: PathBuf,
+        /// The certificate being renewed.
+        #[arg(long, conflicts_with = "previous_topic")]
+        previous: Option<PathBuf>,
+        /// The topic of the certificate being renewed.
+        #[arg(long)]
+        previous_topic: Option<String>,
+        /// PEM roots and intermediates replacing Apple's anchors (repeatable).
+        #[arg(long)]
+        anchors: Vec<PathBuf>,
+        /// The instant of the check (RFC 3339); default: now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+        /// Language of the message; default: Japanese when LANG starts with "ja", else English.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a customer CSR (PEM) for a key.
+    Csr {
+        /// The customer's private key (PKCS#8 or PKCS#1, PEM or DER).
+        #[arg(long, required_unless_present = "new_key", conflicts_with = "new_key")]
+        key: Option<PathBuf>,
+        /// Generate a new RSA-2048 key, write it here (PKCS#8 PEM) and use it.
+        #[arg(long)]
+        new_key: Option<PathBuf>,
+        /// Common name.
+        #[arg(long)]
+        cn: Option<String>,
+        /// Organisation.
+        #[arg(long)]
+        org: Option<String>,
+        /// Country (two upper-case letters).
+        #[arg(long)]
+        country: Option<String>,
+        /// E-mail address.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Vendor-sign a CSR and print the signedCSR file.
+    Sign {
+        /// The customer's CSR (PEM or DER).
+        #[arg(long)]
+        csr: PathBuf,
+        /// The MDM vendor certificate.
+        #[arg(long)]
+        vendor_cert: PathBuf,
+        /// The MDM vendor private key.
+        #[arg(long)]
+        vendor_key: PathBuf,
+        /// Intermediates and root (PEM) replacing Apple's embedded chain.
+        #[arg(long)]
+        chain: Option<PathBuf>,
+        /// The instant the vendor certificate is judged at (RFC 3339); default: now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+        /// Print the XML property list instead of its base64 form.
+        #[arg(long)]
+        xml: bool,
+    },
+    /// Verify a signedCSR file's signature and show its chain.
+    VerifyRequest {
+        /// The signedCSR file (base64 or XML).
+        file: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the whole renewal lifecycle on the demo PKI that ships with the tool.
+    Demo {
+        /// The instant the demo renewal happens (RFC 3339); default: now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+        /// Language of the messages.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+}
+
+/// A failure that ends the command: exit 2 with one line.
+struct Fatal(String);
+
+impl Fatal {
+    fn file(path: &Path, what: impl std::fmt::Display) -> Self {
+        Self(format!("{}: {what}", path.display()))
+    }
+}
+
+fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(s, &Rfc3339).map_err(|e| format!("not an RFC 3339 time: {e}"))
+}
+
+fn now_or(now: Option<OffsetDateTime>) -> OffsetDateTime {
+    now.unwrap_or_else(OffsetDateTime::now_utc)
+}
+
+fn lang_or(lang: Option<LangArg>) -> Lang {
+    match lang {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        None => match std::env::var("LANG") {
+            Ok(l) if l.starts_with("ja") => Lang::Ja,
+            _ => Lang::En,
+        },
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Fatal> {
+    std::fs::read(path).map_err(|e| Fatal::file(path, e))
+}
+
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(Fatal(msg)) => {
+            eprintln!("mdm-push-cert: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<u8, Fatal> {
+    match command {
+        Command::Inspect { file, now, json } => inspect(&file, now_or(now), json),
+        Command::Check {
+            cert,
+            request,
+            previous,
+            previous_topic,
+            anchors,
+            now,
+            lang,
+            json,
+        } => {
+            let mut check = UploadCheck::new(now_or(now));
+            check = check.expected_public_key(&expected_key(&request)?);
+            if let Some(p) = previous {
+                let prev = PushCertificate::parse(&read(&p)?).map_err(|e| Fatal::file(&p, e))?;
+                check = check.previous_certificate(&prev);
+            }
+            if let Some(t) = previous_topic {
+                let topic: Topic = t
+                    .parse()
+                    .map_err(|e| Fatal(format!("--previous-topic {t}: {e}")))?;
+                check = check.previous_topic(&topic);
+            }
+            if !anchors.is_empty() {
+                let mut pem = Vec::new();
+                for a in &anchors {
+                    pem.extend_from_slice(&read(a)?);
+                    pem.push(b'\n');
+                }
+                let list = anchors
+                    .iter()
+                    .map(|a| a.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let anchors =
+                    TrustAnchors::from_pem(&pem).map_err(|e| Fatal(format!("{list}: {e}")))?;
+                check = check.trust_anchors(anchors);
+            }
+            let bytes = read(&cert)?;
+            Ok(report_check(&check, &bytes, lang_or(lang), json))
+        }
+        Command::Csr {
+            key,
+            new_key,
+            cn,
+            org,
+            country,
+            email,
+        } => {
+            let mut rng = rand::rng();
+            let key = match (key, new_key) {
+                (Some(path), _) => {
+                    PrivateKey::parse(&read(&path)?).map_err(|e| Fatal::file(&path, e))?
+                }
+                (None, Some(out)) => {
+                    let key = PrivateKey::generate(&mut rng, 2048)
+                        .map_err(|e| Fatal(format!("key generation: {e}")))?;
+                    let pem = key.to_pkcs8_pem().map_err(|e| Fatal(e.to_string()))?;
+                    write_private(&out, pem.as_bytes())?;
+                    key
+                }
+                (None, None) => return Err(Fatal("--key or --new-key is required".into())),
+            };
+            let mut b = CsrBuilder::new();
+            if let Some(v) = cn {
+                b = b.common_name(v);
+            }
+            if let Some(v) = org {
+                b = b.organization(v);
+            }
+            if let Some(v) = country {
+                b = b.country(v);
+            }
+            if let Some(v) = email {
+                b = b.email_address(v);
+            }
+            let csr = b.build(&key, &mut rng).map_err(|e| Fatal(e.to_string()))?;
+            print!("{}", csr.to_pem());
+            Ok(0)
+        }
+        Command::Sign {
+            csr,
+            vendor_cert,
+            vendor_key,
+            chain,
+            now,
+            xml,
+        } => {
+            let key_bytes = read(&vendor_key)?;
+            let key = PrivateKey::parse(&key_bytes).map_err(|e| Fatal::file(&vendor_key, e))?;
+            let cert_bytes = read(&vendor_cert)?;
+            let now = now_or(now);
+            let signer = match chain {
+                Some(c) => VendorSigner::with_chain(&cert_bytes, &key, &read(&c)?, now),
+                None => VendorSigner::new(&cert_bytes, &key, now),
+            }
+            .map_err(|e| Fatal::file(&vendor_cert, e))?;
+            let request = PushCsr::from_pem(&read(&csr)?).map_err(|e| Fatal::file(&csr, e))?;
+            let signed = signer
+                .sign(&request, &mut rand::rng())
+                .map_err(|e| Fatal::file(&csr, e))?;
+            if xml {
+                print!("{}", signed.to_xml());
+            } else {
+                println!("{}", signed.to_base64());
+            }
+            Ok(0)
+        }
+        Command::VerifyRequest { file, json } => {
+            let req = SignedRequest::parse(&read(&file)?).map_err(|e| Fatal::file(&file, e))?;
+            Ok(report_request(&req, json))
+        }
+        Command::Demo { now, lang } => demo::run(now_or(now), lang_or(lang)).map(|()| 0),
+    }
+}
+
+/// The SubjectPublicKeyInfo the upload must carry, from a CSR, a signedCSR
+/// file, a private key or a public key.
+fn expected_key(path: &Path) -> Result<Vec<u8>, Fatal> {
+    let bytes = read(path)?;
+    if let Ok(csr) = PushCsr::from_pem(&bytes) {
+        return Ok(csr.spki_der().to_vec());
+    }
+    if let Ok(v) = SignedRequest::parse(&bytes).and_then(|r| r.verify()) {
+        return Ok(v.csr.spki_der().to_vec());
+    }
+    if let Ok(key) = PrivateKey::parse(&bytes) {
+        return Ok(key.public_key_der().to_vec());
+    }
+    use rsa::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
+    let text = String::from_utf8_lossy(&bytes);
+    if let Ok(key) = rsa::PublicKey::from_public_key_pem(text.trim())
+        && let Ok(doc) = key.to_public_key_der()
+    {
+        return Ok(doc.into_vec());
+    }
+    Err(Fatal::file(
+        path,
+        "not a CSR, signedCSR file, private key or public key",
+    ))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
+    use std::io::Write as _;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| Fatal::file(path, e))?;
+    f.write_all(bytes).map_err(|e| Fatal::file(path, e))
+}
+
+fn report_check(check: &UploadCheck, bytes: &[u8], lang: Lang, as_json: bool) -> u8 {
+    let parsed = PushCertificate::parse(bytes).ok();
+    let result = check.check(bytes);
+    let (topic, not_after) = match (&result, &parsed) {
+        (Ok(c), _) | (Err(_), Some(c)) => {
+            (Some(c.topic().to_string()), Some(rfc3339(c.not_after())))
+        }
+        _ => (None, None),
+    };
+    match &result {
+        Ok(cert) => {
+            if as_json {
+                println!(
+                    "{}",
+                    json!({"ok": true, "code": null, "message": null, "remedy": null, "detail": null,
+                           "topic": topic, "not_after": not_after,
+                           "status": cert.expiry(check_now(check)).status()})
+                );
+            } else {
+                println!("accepted");
+                println!("topic:     {}", cert.topic());
+                println!("not after: {}", rfc3339(cert.not_after()));
+                println!("status:    {}", cert.expiry(check_now(check)).status());
+            }
+            0
+        }
+        Err(e) => {
+            if as_json {
+                println!(
+                    "{}",
+                    json!({"ok": false, "code": e.code(), "message": e.message(lang),
+                           "remedy": e.remedy(lang), "detail": e.detail(),
+                           "topic": topic, "not_after": not_after})
+                );
+            } else {
+                println!("rejected ({})", e.code());
+                println!("{}", e.message(lang));
+                println!();
+                println!("{}", e.remedy(lang));
+                println!();
+                println!("detail: {}", e.detail());
+            }
+            1
+        }
+    }
+}
+
+fn check_now(check: &UploadCheck) -> OffsetDateTime {
+    check.now()
+}
+
+fn inspect(path: &Path, now: OffsetDateTime, as_json: bool) -> Result<u8, Fatal> {
+    let bytes = read(path)?;
+    let cert_err = match PushCertificate::parse(&bytes) {
+        Ok(c) => {
+            print_certificate(&c, now, as_json);
+            return Ok(0);
+        }
+        Err(e) => e,
+    };
+    match SignedRequest::parse(&bytes) {
+        Ok(req) => Ok(report_request(&req, as_json)),
+        Err(_) => Err(Fatal::file(path, cert_err)),
+    }
+}
+
+fn print_certificate(c: &PushCertificate, now: OffsetDateTime, as_json: bool) {
+    let e = c.expiry(now);
+    let days = (c.not_after() - now).whole_days();
+    if as_json {
+        println!(
+            "{}",
+            json!({
+                "kind": "push_certificate",
+                "topic": c.topic().as_str(),
+                "subject": c.subject(),
+                "issuer": c.issuer(),
+                "serial": c.serial_hex(),
+                "not_before": rfc3339(c.not_before()),
+                "not_after": rfc3339(c.not_after()),
+                "status": e.status(),
+                "days_remaining": days,
+                "key_bits": c.rsa_key_bits(),
+                "sha256": c.sha256_fingerprint_hex(),
+                "push_marker": c.has_push_marker(),
+            })
+        );
+    } else {
+        println!("topic:          {}", c.topic());
+        println!("subject:        {}", c.subject());
+        println!("issuer:         {}", c.issuer());
+        println!("serial:         {}", c.serial_hex());
+        println!("not before:     {}", rfc3339(c.not_before()));
+        println!("not after:      {}", rfc3339(c.not_after()));
+        println!("status:         {} ({days} days remaining)", e.status());
+        println!("key:            RSA {} bits", c.rsa_key_bits());
+        println!("sha256:         {}", c.sha256_fingerprint_hex());
+        println!(
+            "push marker:    {}",
+            if c.has_push_marker() {
+                "yes (1.2.840.113635.100.6.3.2)"
+            } else {
+                "no"
+            }
+        );
+    }
+}
+
+fn report_request(req: &SignedRequest, as_json: bool) -> u8 {
+    match req.verify() {
+        Ok(v) => {
+            if as_json {
+                println!(
+                    "{}",
+                    json!({"kind": "signed_request", "ok": true, "digest": v.digest.name(),
+                           "chain": v.chain_subjects, "chain_links": v.chain_links,
+                           "csr_subject": v.csr.subject(), "csr_key_bits": v.csr.key_bits(),
+                           "error": null})
+                );
+            } else {
+                println!("signature:   verified ({})", v.digest);
+                println!(
+                    "request:     {} (RSA {} bits)",
+                    v.csr.subject(),
+                    v.csr.key_bits()
+                );
+                println!("chain links: {}", if v.chain_links { "yes" } else { "no" });
+                for (i, s) in v.chain_subjects.iter().enumerate() {
+                    println!("chain[{i}]:    {s}");
+                }
+            }
+            0
+        }
+        Err(e) => {
+            if as_json {
+                println!(
+                    "{}",
+                    json!({"kind": "signed_request", "ok": false, "digest": null, "chain": [],
+                           "error": e.to_string()})
+                );
+            } else {
+                println!("signature:   NOT verified: {e}");
+            }
+            1
+        }
+    }
+}

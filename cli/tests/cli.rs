@@ -1,0 +1,406 @@
+//! Drives the built `mdm-push-cert` binary end to end on the test PKI, for
+//! every command and exit code. Time is pinned with `--now`
+//! (2025-12-28T12:00:00Z, as in the library's tests).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const NOW: &str = "2025-12-28T12:00:00Z";
+
+fn pki(name: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/pki")
+        .join(name);
+    p.to_str().unwrap().to_owned()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mdm-push-cert"))
+        .args(args)
+        .env_remove("LANG")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(stdout(o).trim()).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+fn check_args<'a>(cert: &'a str, extra: &[&'a str]) -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        "check".into(),
+        pki(cert),
+        "--request".into(),
+        pki("customer_b.csr"),
+        "--previous".into(),
+        pki("push_a.pem"),
+        "--anchors".into(),
+        pki("anchors.pem"),
+        "--now".into(),
+        NOW.into(),
+    ];
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+fn run_owned(args: &[String]) -> Output {
+    run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn inspect_certificate_text_and_json() {
+    let o = run(&["inspect", &pki("push_b.pem"), "--now", NOW]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "topic:          com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("status:         valid (356 days remaining)"),
+        "{out}"
+    );
+    let j = json(&run(&[
+        "inspect",
+        &pki("push_a.pem"),
+        "--now",
+        NOW,
+        "--json",
+    ]));
+    assert_eq!(
+        j["topic"],
+        "com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f"
+    );
+    assert_eq!(j["not_before"], "2025-01-10T00:00:00Z");
+    assert_eq!(j["not_after"], "2026-01-09T23:59:59Z");
+    assert_eq!(j["status"], "expiring_soon");
+    assert_eq!(j["days_remaining"], 12);
+    assert_eq!(j["key_bits"], 2048);
+    assert_eq!(j["push_marker"], true);
+    let j = json(&run(&[
+        "inspect",
+        &pki("push_expired.pem"),
+        "--now",
+        NOW,
+        "--json",
+    ]));
+    assert_eq!(j["status"], "expired");
+    let j = json(&run(&[
+        "inspect",
+        &pki("push_not_yet_valid.pem"),
+        "--now",
+        NOW,
+        "--json",
+    ]));
+    assert_eq!(j["status"], "not_yet_valid");
+    // DER works the same.
+    let j = json(&run(&[
+        "inspect",
+        &pki("push_b.der"),
+        "--now",
+        NOW,
+        "--json",
+    ]));
+    assert_eq!(j["not_after"], "2026-12-19T23:59:59Z");
+}
+
+#[test]
+fn inspect_signed_request() {
+    let dir = tempdir();
+    let signed = dir.join("signed.b64");
+    let o = run(&[
+        "sign",
+        "--csr",
+        &pki("customer_b.csr"),
+        "--vendor-cert",
+        &pki("vendor.pem"),
+        "--vendor-key",
+        &pki("vendor.key"),
+        "--chain",
+        &pki("vendor_intermediates.pem"),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(&signed, &o.stdout).unwrap();
+    let j = json(&run(&["inspect", signed.to_str().unwrap(), "--json"]));
+    assert_eq!(j["kind"], "signed_request");
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["digest"], "sha256");
+}
+
+fn tempdir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "mdm-push-cert-cli-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn check_accepts_the_renewal() {
+    let o = run_owned(&check_args("push_b.pem", &[]));
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).starts_with("accepted"));
+    let j = json(&run_owned(&check_args("push_b.pem", &["--json"])));
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["code"], serde_json::Value::Null);
+    assert_eq!(
+        j["topic"],
+        "com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f"
+    );
+    assert_eq!(j["not_after"], "2026-12-19T23:59:59Z");
+    // The request may also be the customer's key or public key.
+    for request in [
+        "customer_b.key",
+        "customer_b.pkcs1.key",
+        "customer_b.pub.pem",
+        "customer_b.csr.der",
+    ] {
+        let mut a = check_args("push_b.pem", &[]);
+        a[3] = pki(request);
+        assert_eq!(run_owned(&a).status.code(), Some(0), "{request}");
+    }
+    // --previous-topic instead of --previous.
+    let o = run(&[
+        "check",
+        &pki("push_b.pem"),
+        "--request",
+        &pki("customer_b.csr"),
+        "--previous-topic",
+        "com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f",
+        "--anchors",
+        &pki("aai2.pem"),
+        "--anchors",
+        &pki("root.pem"),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn check_rejections_in_both_languages() {
+    let cases = [
+        (
+            "push_old_key.pem",
+            "public_key_mismatch",
+            "証明書の公開キーが違います。",
+        ),
+        (
+            "push_new_topic.pem",
+            "topic_mismatch",
+            "前回アップロードした MDM証明書と異なるMDM証明書をアップロードすることはできません。",
+        ),
+        (
+            "truncated_no_end.pem",
+            "retry_later",
+            "時間をおいて再度実行してください。",
+        ),
+        (
+            "push_forged.pem",
+            "invalid_certificate",
+            "無効な MDM証明書である可能性があります。",
+        ),
+        (
+            "aai2.pem",
+            "invalid_certificate",
+            "無効な MDM証明書である可能性があります。",
+        ),
+    ];
+    for (file, code, ja) in cases {
+        let o = run_owned(&check_args(file, &["--lang", "ja"]));
+        assert_eq!(o.status.code(), Some(1), "{file}");
+        let out = stdout(&o);
+        assert!(out.contains(ja), "{file}: {out}");
+        assert!(out.contains(code), "{file}: {out}");
+        let j = json(&run_owned(&check_args(file, &["--json"])));
+        assert_eq!(j["ok"], false);
+        assert_eq!(j["code"], code);
+        assert!(
+            j["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(if code == "topic_mismatch" {
+                    "You cannot"
+                } else {
+                    "An error occurred"
+                })
+        );
+        assert!(!j["remedy"].as_str().unwrap().is_empty());
+    }
+    // LANG=ja… selects Japanese by default.
+    let args = check_args("push_new_topic.pem", &[]);
+    let o = Command::new(env!("CARGO_BIN_EXE_mdm-push-cert"))
+        .args(&args)
+        .env("LANG", "ja_JP.UTF-8")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("前回アップロードした"));
+}
+
+#[test]
+fn csr_from_key_and_new_key() {
+    let o = run(&[
+        "csr",
+        "--key",
+        &pki("customer_b.key"),
+        "--cn",
+        "Example",
+        "--country",
+        "JP",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("-----BEGIN CERTIFICATE REQUEST-----\n"));
+    let dir = tempdir();
+    let csr = dir.join("c.csr");
+    std::fs::write(&csr, &o.stdout).unwrap();
+    // The CSR is usable as --request for the certificate with that key.
+    let mut a = check_args("push_b.pem", &[]);
+    a[3] = csr.to_str().unwrap().to_owned();
+    assert_eq!(run_owned(&a).status.code(), Some(0));
+
+    let key = dir.join("new.key");
+    let o = run(&[
+        "csr",
+        "--new-key",
+        key.to_str().unwrap(),
+        "--email",
+        "a@example.org",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&key)
+            .unwrap()
+            .starts_with("-----BEGIN PRIVATE KEY-----")
+    );
+    // Refuses to overwrite an existing file.
+    let o = run(&["csr", "--new-key", key.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(key.to_str().unwrap()));
+}
+
+#[test]
+fn sign_and_verify_request() {
+    let dir = tempdir();
+    let o = run(&[
+        "sign",
+        "--csr",
+        &pki("customer_b.csr"),
+        "--vendor-cert",
+        &pki("vendor.pem"),
+        "--vendor-key",
+        &pki("vendor.key"),
+        "--chain",
+        &pki("vendor_intermediates.pem"),
+        "--now",
+        NOW,
+        "--xml",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("<key>PushCertSignature</key>"));
+    let xml = dir.join("req.plist");
+    std::fs::write(&xml, &o.stdout).unwrap();
+    let o = run(&["verify-request", xml.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("verified (SHA-256)"));
+    let j = json(&run(&["verify-request", xml.to_str().unwrap(), "--json"]));
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["digest"], "sha256");
+    assert_eq!(j["chain"].as_array().unwrap().len(), 3);
+    // One byte of the signature altered: exit 1.
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let start = text.find("<key>PushCertSignature</key>").unwrap();
+    let at = text[start..].find("<string>").unwrap() + start + "<string>".len();
+    let mut bytes = text.into_bytes();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(&xml, bytes).unwrap();
+    let o = run(&["verify-request", xml.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&o)["ok"], false);
+    // Expired vendor certificate: exit 2 naming the file.
+    let o = run(&[
+        "sign",
+        "--csr",
+        &pki("customer_b.csr"),
+        "--vendor-cert",
+        &pki("vendor_expired.pem"),
+        "--vendor-key",
+        &pki("vendor.key"),
+        "--chain",
+        &pki("vendor_intermediates.pem"),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("vendor_expired.pem"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("expired"));
+}
+
+#[test]
+fn usage_errors_and_unreadable_files_exit_2_with_one_line() {
+    for args in [
+        vec!["inspect".to_owned(), "/nonexistent/file.pem".to_owned()],
+        vec!["inspect".to_owned(), pki("garbage.txt")],
+        vec![
+            "check".to_owned(),
+            pki("push_b.pem"),
+            "--request".to_owned(),
+            pki("garbage.txt"),
+        ],
+        vec!["verify-request".to_owned(), pki("push_b.pem")],
+        vec![
+            "inspect".to_owned(),
+            pki("push_b.pem"),
+            "--now".to_owned(),
+            "yesterday".to_owned(),
+        ],
+        vec!["frobnicate".to_owned()],
+        vec!["csr".to_owned()],
+    ] {
+        let o = run_owned(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{err}"
+        );
+        if args[0] != "frobnicate" && args[0] != "csr" && args.len() == 2 {
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains(&args[1]), "{err}");
+        }
+    }
+}
+
+#[test]
+fn demo_runs_the_lifecycle() {
+    let o = run(&["demo", "--now", "2026-06-01T09:00:00Z"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "[public_key_mismatch]",
+        "[topic_mismatch]",
+        "[retry_later]",
+        "status expiring_soon",
+        "demo complete: 1 renewal accepted, 3 mistakes rejected",
+    ] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+    let o = run(&["demo", "--now", "2026-06-01T09:00:00Z", "--lang", "ja"]);
+    assert!(stdout(&o).contains("証明書の公開キーが違います。"));
+}
