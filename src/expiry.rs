@@ -76,6 +76,23 @@ impl Expiry {
         }
     }
 
+    /// Classifies a certificate's validity straight from its DER, reading
+    /// only the validity field: for sweeping many stored certificates.
+    ///
+    /// The certificate is not otherwise judged; use
+    /// [`PushCertificate::parse`](crate::PushCertificate::parse) for that.
+    ///
+    /// # Errors
+    /// [`ParseError`](crate::ParseError) when the DER is not a certificate.
+    pub fn of_certificate_der(
+        der: &[u8],
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<Self, crate::ParseError> {
+        let (not_before, not_after) = crate::push_certificate::validity_of_der(der)?;
+        Ok(Self::classify(not_before, not_after, now, window))
+    }
+
     /// A stable snake-case name: `not_yet_valid`, `valid`, `expiring_soon` or `expired`.
     pub fn status(&self) -> &'static str {
         match self {

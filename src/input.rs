@@ -141,9 +141,15 @@ pub(crate) fn decode_base64_lenient(body: &[u8]) -> Result<Vec<u8>, ParseError> 
 pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
     check_size(bytes)?;
     let trimmed = trim_start(bytes);
+    // DER when the first byte opens a SEQUENCE whose length matches the
+    // input; PEM when there is a begin line (text before it may start with
+    // the character '0', which is 0x30); otherwise report why the DER is not.
     if looks_like_der(trimmed) {
-        check_der_extent(trimmed)?;
-        return Ok(vec![trimmed.to_vec()]);
+        match check_der_extent(trimmed) {
+            Ok(()) => return Ok(vec![trimmed.to_vec()]),
+            Err(e) if memchr::memmem::find(trimmed, BEGIN).is_none() => return Err(e),
+            Err(_) => {}
+        }
     }
     let blocks = pem_blocks(trimmed)?;
     let mut out = Vec::new();

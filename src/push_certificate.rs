@@ -1,7 +1,7 @@
 //! The push certificate Apple issues, read from what the customer uploads.
 
 use der::asn1::{Ia5StringRef, ObjectIdentifier, PrintableStringRef, Utf8StringRef};
-use der::{Decode as _, Tag, Tagged as _};
+use der::{Decode as _, Encode as _, Tag, Tagged as _};
 use sha2::Digest as _;
 use time::OffsetDateTime;
 use x509_cert::Certificate;
@@ -89,11 +89,13 @@ impl PushCertificate {
             if candidate.is_ca {
                 first_ca.get_or_insert(candidate);
             } else if !leaves.iter().any(|l| l.der == candidate.der) {
+                if !leaves.is_empty() {
+                    // A second, different push certificate: stop here, so a
+                    // file of many certificates costs one pass.
+                    return Err(ParseError::MultiplePushCertificates);
+                }
                 leaves.push(candidate);
             }
-        }
-        if leaves.len() > 1 {
-            return Err(ParseError::MultiplePushCertificates);
         }
         match leaves.pop().or(first_ca) {
             Some(c) => Self::from_candidate(c),
@@ -118,6 +120,14 @@ impl PushCertificate {
     }
 
     fn from_candidate(c: Candidate) -> Result<Self, ParseError> {
+        // The decoder accepts some non-canonical BER (an explicit default
+        // version, for one); a certificate must be DER, which re-encodes to
+        // itself.
+        if c.cert.to_der().map_err(|e| ParseError::malformed(&e))? != c.der {
+            return Err(ParseError::malformed_text(
+                "the certificate is not DER: it does not re-encode to itself",
+            ));
+        }
         let tbs = c.cert.tbs_certificate();
         let subject = tbs.subject().to_string();
         if c.is_ca {
@@ -298,6 +308,20 @@ fn rsa_modulus_bits(spki: &spki::SubjectPublicKeyInfoOwned) -> Result<usize, Par
         .len()
         .saturating_mul(8)
         .saturating_sub(leading.leading_zeros() as usize))
+}
+
+/// The validity bounds of a DER certificate, reading nothing else.
+pub(crate) fn validity_of_der(der: &[u8]) -> Result<(OffsetDateTime, OffsetDateTime), ParseError> {
+    input::check_size(der)?;
+    input::check_der_extent(der)?;
+    let raw = RawCertificate::from_der(der).map_err(|e| ParseError::malformed(&e))?;
+    let validity =
+        x509_cert::time::Validity::<x509_cert::certificate::Rfc5280>::from_der(raw.validity)
+            .map_err(|e| ParseError::malformed(&e))?;
+    Ok((
+        to_offset(validity.not_before)?,
+        to_offset(validity.not_after)?,
+    ))
 }
 
 /// Converts an X.509 time to `OffsetDateTime` in UTC.

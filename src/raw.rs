@@ -30,6 +30,8 @@ pub(crate) struct RawCertificate<'a> {
     pub(crate) tbs: &'a [u8],
     /// The issuer `Name` TLV.
     pub(crate) issuer: &'a [u8],
+    /// The `validity` TLV.
+    pub(crate) validity: &'a [u8],
     /// The subject `Name` TLV.
     pub(crate) subject: &'a [u8],
     /// The `subjectPublicKeyInfo` TLV.
@@ -99,7 +101,7 @@ impl<'a> RawCertificate<'a> {
             signature,
         } = RawSigned::from_der(der)?;
         let mut tbs_reader = SliceReader::new(tbs)?;
-        let (issuer, subject, spki) = tbs_reader.sequence(|r| {
+        let (issuer, validity, subject, spki) = tbs_reader.sequence(|r| {
             if Tag::peek(r)?
                 == (Tag::ContextSpecific {
                     constructed: true,
@@ -111,16 +113,17 @@ impl<'a> RawCertificate<'a> {
             r.tlv_bytes()?; // serialNumber
             r.tlv_bytes()?; // signature
             let issuer = r.tlv_bytes()?;
-            r.tlv_bytes()?; // validity
+            let validity = r.tlv_bytes()?;
             let subject = r.tlv_bytes()?;
             let spki = r.tlv_bytes()?;
             let rest = r.remaining_len();
             r.read_slice(rest)?;
-            Ok::<_, der::Error>((issuer, subject, spki))
+            Ok::<_, der::Error>((issuer, validity, subject, spki))
         })?;
         Ok(Self {
             tbs,
             issuer,
+            validity,
             subject,
             spki,
             signature_algorithm,

@@ -80,7 +80,11 @@ pub struct RequestVerification {
 }
 
 impl SignedRequest {
-    pub(crate) fn from_parts(csr_der: Vec<u8>, chain: Vec<Vec<u8>>, signature: Vec<u8>) -> Self {
+    /// Assembles a signed request from its parts: the request's DER, the
+    /// chain's DER certificates (vendor certificate first) and the signature,
+    /// for a signature computed elsewhere (an HSM). Nothing is checked until
+    /// [`verify`](Self::verify).
+    pub fn from_parts(csr_der: Vec<u8>, chain: Vec<Vec<u8>>, signature: Vec<u8>) -> Self {
         Self {
             csr_der,
             chain,

@@ -80,3 +80,23 @@ fn status_and_days_remaining() {
     assert!(c.expiry(NA).is_usable());
     assert!(!c.expiry(NA + Duration::SECOND).is_usable());
 }
+
+#[test]
+fn classify_straight_from_der() {
+    let der = include_bytes!("fixtures/pki/push_b.der");
+    for now in [
+        NB - Duration::SECOND,
+        NB,
+        NA - Duration::days(30),
+        NA,
+        NA + Duration::SECOND,
+    ] {
+        assert_eq!(
+            Expiry::of_certificate_der(der, now, EXPIRY_WARNING_WINDOW).unwrap(),
+            cert().expiry(now),
+            "at {now}"
+        );
+    }
+    assert!(Expiry::of_certificate_der(&der[..100], NB, EXPIRY_WARNING_WINDOW).is_err());
+    assert!(Expiry::of_certificate_der(b"", NB, EXPIRY_WARNING_WINDOW).is_err());
+}

@@ -209,3 +209,16 @@ fn third_party_mocks() {
         ParseError::CaCertificate { .. }
     ));
 }
+
+#[test]
+fn non_der_encodings_are_refused() {
+    // Found by the push_certificate fuzz target: push_b with its version
+    // written out as an explicit v1 (a DEFAULT value DER omits), which the
+    // decoder accepts and re-encodes differently.
+    let ber =
+        include_bytes!("../fuzz/corpus/push_certificate/regression-explicit-default-version.der");
+    assert!(matches!(
+        PushCertificate::parse(ber).unwrap_err(),
+        ParseError::Malformed { detail } if detail.contains("not DER")
+    ));
+}

@@ -113,6 +113,18 @@ impl Portal {
         topic: &str,
         from: OffsetDateTime,
     ) -> Result<Vec<u8>, String> {
+        let to = from + Duration::days(365) - Duration::SECOND;
+        self.issue_with_validity(csr, topic, from, to)
+    }
+
+    /// Issues a push certificate valid from `not_before` to `not_after`.
+    pub(crate) fn issue_with_validity(
+        &mut self,
+        csr: &PushCsr,
+        topic: &str,
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+    ) -> Result<Vec<u8>, String> {
         let uuid = topic.rsplit('.').next().unwrap_or(topic);
         let subject = name(&[
             (UID_OID, Tag::Utf8String, topic),
@@ -125,10 +137,7 @@ impl Portal {
                 .map_err(|e| e.to_string())?;
             Ok(Time::from(dt))
         };
-        let validity = Validity::new(
-            to_time(from)?,
-            to_time(from + Duration::days(365) - Duration::SECOND)?,
-        );
+        let validity = Validity::new(to_time(not_before)?, to_time(not_after)?);
         self.serial += 1;
         let spki =
             SubjectPublicKeyInfoOwned::from_der(csr.spki_der()).map_err(|e| e.to_string())?;

@@ -1,0 +1,125 @@
+//! The bodies of the fuzz targets, shared by `fuzz/fuzz_targets/*.rs` and by
+//! the stable replay test `tests/fuzz_replay.rs`, so both run the same code.
+//! Each body must never panic except where an invariant is broken.
+
+use der::{Decode as _, Encode as _};
+use mdm_push_cert::{
+    Lang, PushCertificate, PushCsr, SignedRequest, Topic, TrustAnchors, UploadCheck,
+};
+use time::macros::datetime;
+
+/// Reading a push certificate; a certificate that parses re-encodes to the
+/// same DER and reads back equal from its DER and its PEM.
+pub(crate) fn push_certificate(data: &[u8]) {
+    if let Ok(cert) = PushCertificate::parse(data) {
+        let decoded = x509_cert::Certificate::from_der(cert.der()).expect("parsed DER decodes");
+        assert_eq!(
+            decoded.to_der().expect("re-encodes"),
+            cert.der(),
+            "DER round trip"
+        );
+        assert_eq!(PushCertificate::from_der(cert.der()).as_ref(), Ok(&cert));
+        assert_eq!(
+            PushCertificate::parse(cert.to_pem().as_bytes()).as_ref(),
+            Ok(&cert)
+        );
+        assert!(cert.topic().as_str().starts_with("com.apple.mgmt."));
+        assert!(cert.rsa_key_bits() >= 2048);
+        let now = datetime!(2026-01-01 0:00 UTC);
+        let window = mdm_push_cert::EXPIRY_WARNING_WINDOW;
+        assert_eq!(
+            mdm_push_cert::Expiry::of_certificate_der(cert.der(), now, window),
+            Ok(cert.expiry(now))
+        );
+    }
+    let _ = mdm_push_cert::Expiry::of_certificate_der(
+        data,
+        datetime!(2026-01-01 0:00 UTC),
+        mdm_push_cert::EXPIRY_WARNING_WINDOW,
+    );
+}
+
+/// The whole upload check with fixed expectations: an error always has a
+/// code, both messages and both remedies; an accepted certificate has the
+/// expected topic.
+pub(crate) fn upload_check(data: &[u8]) {
+    static ANCHORS: std::sync::OnceLock<TrustAnchors> = std::sync::OnceLock::new();
+    let anchors = ANCHORS
+        .get_or_init(|| {
+            TrustAnchors::from_pem(include_bytes!("../tests/fixtures/pki/anchors.pem"))
+                .expect("fixture anchors")
+        })
+        .clone();
+    let previous: Topic = "com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f"
+        .parse()
+        .expect("fixture topic");
+    let check = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
+        .trust_anchors(anchors)
+        .expected_public_key(include_bytes!("../tests/fixtures/pki/customer_b.spki.der"))
+        .previous_topic(&previous);
+    match check.check(data) {
+        Ok(cert) => assert_eq!(cert.topic(), &previous),
+        Err(e) => {
+            assert!(!e.code().is_empty());
+            for lang in [Lang::Ja, Lang::En] {
+                assert!(!e.message(lang).is_empty());
+                assert!(!e.remedy(lang).is_empty());
+            }
+            assert!(!e.to_string().is_empty());
+            let _ = e.detail();
+        }
+    }
+    // The same bytes against Apple's anchors must not panic either.
+    let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC)).check(data);
+}
+
+/// Reading and verifying a signedCSR file; one that reads is written and
+/// read back equal, in both forms.
+pub(crate) fn signed_request(data: &[u8]) {
+    if let Ok(req) = SignedRequest::parse(data) {
+        assert_eq!(
+            SignedRequest::parse(req.to_base64().as_bytes()).as_ref(),
+            Ok(&req)
+        );
+        assert_eq!(
+            SignedRequest::from_xml(req.to_xml().as_bytes()).as_ref(),
+            Ok(&req)
+        );
+        let _ = req.verify();
+    }
+}
+
+/// Reading a CSR; one that reads (its self-signature verified) reads back
+/// equal from its DER and its PEM.
+pub(crate) fn csr(data: &[u8]) {
+    if let Ok(csr) = PushCsr::from_pem(data) {
+        assert_eq!(PushCsr::from_der(csr.der()).as_ref(), Ok(&csr));
+        assert_eq!(
+            PushCsr::from_pem(csr.to_pem().as_bytes()).as_ref(),
+            Ok(&csr)
+        );
+    }
+}
+
+/// Parsing a topic; one that parses prints back to itself.
+pub(crate) fn topic(data: &[u8]) {
+    if let Ok(s) = core::str::from_utf8(data)
+        && let Ok(t) = s.parse::<Topic>()
+    {
+        assert_eq!(t.as_str(), s);
+        assert_eq!(t.to_string().parse::<Topic>().as_ref(), Ok(&t));
+        assert!(!t.suffix().is_empty());
+    }
+}
+
+/// A target's name and body.
+pub(crate) type Target = (&'static str, fn(&[u8]));
+
+/// Every target, by name, for the replay test.
+pub(crate) const TARGETS: &[Target] = &[
+    ("push_certificate", push_certificate),
+    ("upload_check", upload_check),
+    ("signed_request", signed_request),
+    ("csr", csr),
+    ("topic", topic),
+];

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Seeds fuzz/corpus/<target>/ from the committed test fixtures, Apple's CA
+# certificates and the MIT-licensed third-party files. The real files from
+# repositories without a licence are not copied here (they are tested in
+# place by tests/realworld.rs). Rerun: bash fuzz/seed_corpus.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+pki="$root/tests/fixtures/pki"
+c="$root/fuzz/corpus"
+mkdir -p "$c"/{push_certificate,upload_check,signed_request,csr,topic}
+for f in "$pki"/push_*.pem "$pki"/push_b.der "$pki"/*.pem "$pki"/truncated.der "$pki"/garbage.txt \
+         "$root"/tests/fixtures/thirdparty/*.pem "$root"/src/apple-certs/*.cer; do
+    cp "$f" "$c/push_certificate/seed-$(basename "$f")"
+    cp "$f" "$c/upload_check/seed-$(basename "$f")"
+done
+for f in "$pki"/*.csr "$pki"/*.csr.der "$pki"/garbage.txt "$pki"/push_b.pem; do
+    cp "$f" "$c/csr/seed-$(basename "$f")"
+done
+for f in "$pki"/built_by_crate.signedcsr.* "$pki"/garbage.txt; do
+    cp "$f" "$c/signed_request/seed-$(basename "$f")"
+done
+fold -w 76 "$pki/built_by_crate.signedcsr.b64" | sed 's/$/\r/' >"$c/signed_request/seed-wrapped-crlf.b64"
+i=0
+for t in com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f com.apple.mgmt.x com.apple.mgmt. \
+         com.apple.mgmt.External.ü "" com.example.push.6c1b2f9e; do
+    printf '%s' "$t" >"$c/topic/seed-$i"; i=$((i + 1))
+done
+echo "corpus seeded under $c"
