@@ -175,5 +175,60 @@ fn signing(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, upload, signing);
+/// Worst cases near the input limit: the time to refuse or read 256 KiB.
+fn limits(c: &mut Criterion) {
+    let max = mdm_push_cert::MAX_INPUT_LEN;
+    let fill = |unit: &[u8]| -> Vec<u8> { unit.iter().copied().cycle().take(max).collect() };
+    let pem = fixture("push_b.pem");
+    let chain = fixture("push_b_chain.pem");
+    let mut same_cert = Vec::new();
+    while same_cert.len() + pem.len() <= max {
+        same_cert.extend_from_slice(&pem);
+    }
+    let mut ca_chain = Vec::new();
+    let aai2 = fixture("aai2.pem");
+    while ca_chain.len() + aai2.len() <= max {
+        ca_chain.extend_from_slice(&aai2);
+    }
+    let mut big_block = b"-----BEGIN CERTIFICATE-----\n".to_vec();
+    big_block.extend(std::iter::repeat_n(b'A', max - 60));
+    big_block.extend_from_slice(b"\n-----END CERTIFICATE-----\n");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "begin lines without end",
+            fill(b"-----BEGIN CERTIFICATE-----\n"),
+        ),
+        (
+            "many tiny other blocks",
+            fill(b"-----BEGIN X-----\nAAAA\n-----END X-----\n"),
+        ),
+        ("the same certificate 100 times", same_cert),
+        ("CA certificates only", ca_chain),
+        ("one 256 KiB base64 block", big_block),
+        ("zero bytes", vec![0; max]),
+        ("0x30 bytes", vec![0x30; max]),
+        ("white space", vec![b' '; max]),
+        ("a chain file", chain),
+    ];
+    let mut g = c.benchmark_group("LIMITS");
+    for (name, data) in &cases {
+        g.bench_function(*name, |b| {
+            b.iter(|| PushCertificate::parse(black_box(data)))
+        });
+    }
+    let big_plist = {
+        let req = SignedRequest::parse(&fixture("built_by_crate.signedcsr.b64")).unwrap();
+        let mut chain = req.chain_der().to_vec();
+        while chain.iter().map(Vec::len).sum::<usize>() * 4 / 3 < max - 8_000 {
+            chain.push(chain[0].clone());
+        }
+        SignedRequest::from_parts(req.csr_der().to_vec(), chain, req.signature().to_vec()).to_xml()
+    };
+    g.bench_function("signedCSR with a long chain", |b| {
+        b.iter(|| SignedRequest::parse(black_box(big_plist.as_bytes())).map(|r| r.verify()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, upload, signing, limits);
 criterion_main!(benches);

@@ -4,6 +4,7 @@
 #
 #   bash fuzz/run.sh 300            # five minutes per target
 #   JOBS=2 bash fuzz/run.sh 300     # two targets at a time
+#   TARGETS=csr bash fuzz/run.sh 60 # only some targets
 #
 # Toolchain: the stable toolchain with RUSTC_BOOTSTRAP=1, which lets
 # cargo-fuzz pass the nightly-only -Zsanitizer=address flag to stable rustc.
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 jobs=${JOBS:-1}
-targets=(push_certificate upload_check signed_request csr topic)
+targets=(${TARGETS:-push_certificate upload_check signed_request csr topic})
 if [ "${FUZZ_TOOLCHAIN:-stable}" = nightly ]; then
     fuzz=(cargo +nightly fuzz)
 else
@@ -23,18 +24,33 @@ fi
 "${fuzz[@]}" build --release
 mkdir -p fuzz/logs
 run_one() {
-    local t=$1
-    # -rss_limit_mb bounds memory; the input size cap matches the crate's MAX_INPUT_LEN.
+    local t=$1 status=0
     # New inputs go to fuzz/work/<target>; the committed corpus is only read.
     mkdir -p "fuzz/work/$t"
-    "${fuzz[@]}" run --release "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -max_len=262144 -rss_limit_mb=2048 \
-        -print_final_stats=1 >"fuzz/logs/$t.log" 2>&1
-    echo "$t: $(grep -E '^stat::number_of_executed_units' "fuzz/logs/$t.log" | awk '{print $2}') executions in ${secs}s"
+    # -rss_limit_mb bounds memory; the input size cap matches the crate's MAX_INPUT_LEN.
+    "${fuzz[@]}" run --release "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- -max_total_time="$secs" \
+        -max_len=262144 -rss_limit_mb=2048 -print_final_stats=1 >"fuzz/logs/$t.log" 2>&1 || status=$?
+    local execs
+    execs=$(grep -E '^stat::number_of_executed_units' "fuzz/logs/$t.log" | awk '{print $2}')
+    if [ "$status" -eq 0 ]; then
+        echo "$t: ${execs:-?} executions in ${secs}s, no crash"
+    else
+        echo "$t: CRASH after ${execs:-?} executions; see fuzz/logs/$t.log and fuzz/artifacts/$t/"
+    fi
+    return "$status"
 }
+failed=0
 running=0
 for t in "${targets[@]}"; do
     run_one "$t" &
     running=$((running + 1))
-    if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n || failed=1
+        running=$((running - 1))
+    fi
 done
-wait
+while [ "$running" -gt 0 ]; do
+    wait -n || failed=1
+    running=$((running - 1))
+done
+exit "$failed"

@@ -112,7 +112,7 @@ impl PushCsr {
         Ok(Self {
             der: der.to_vec(),
             spki: start..start + spki_bytes.len(),
-            subject: req.info.subject.to_string(),
+            subject: crate::name::rfc4514(&req.info.subject),
             key_bits: key.n().bit_width() as usize,
             digest,
         })

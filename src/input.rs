@@ -1,7 +1,9 @@
 //! Finding certificates in what a customer uploads: PEM or DER, detected by content.
 
-use base64::Engine as _;
+use std::sync::LazyLock;
+
 use der::{Decode as _, Header, Tag};
+use memchr::memmem::Finder;
 
 use crate::error::ParseError;
 
@@ -15,6 +17,12 @@ pub const MAX_INPUT_LEN: usize = 256 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 const BEGIN: &[u8] = b"-----BEGIN ";
 const DASHES: &[u8] = b"-----";
+const END: &[u8] = b"-----END ";
+
+/// Searchers built once: building one costs as much as a search.
+static FIND_BEGIN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(BEGIN));
+static FIND_DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(DASHES));
+static FIND_END: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(END));
 
 /// One PEM block: its label and its base64 body (not yet decoded).
 pub(crate) struct PemBlock<'a> {
@@ -92,9 +100,9 @@ fn header_of(bytes: &[u8]) -> der::Result<Header> {
 pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<PemBlock<'_>>, ParseError> {
     let mut blocks = Vec::new();
     let mut rest = bytes;
-    while let Some(begin) = memchr::memmem::find(rest, BEGIN) {
+    while let Some(begin) = FIND_BEGIN.find(rest) {
         let after_begin = rest.get(begin + BEGIN.len()..).unwrap_or_default();
-        let label_end = memchr::memmem::find(after_begin, DASHES).ok_or(ParseError::Truncated)?;
+        let label_end = FIND_DASHES.find(after_begin).ok_or(ParseError::Truncated)?;
         let label = after_begin.get(..label_end).unwrap_or_default();
         if label.len() > 64 || label.iter().any(|b| *b == b'\n' || *b == b'\r') {
             return Err(ParseError::malformed_text(
@@ -104,36 +112,56 @@ pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<PemBlock<'_>>, ParseError> 
         let body_and_rest = after_begin
             .get(label_end + DASHES.len()..)
             .unwrap_or_default();
-        let mut end_line = Vec::with_capacity(label.len() + 14);
-        end_line.extend_from_slice(b"-----END ");
-        end_line.extend_from_slice(label);
-        end_line.extend_from_slice(DASHES);
-        let end = memchr::memmem::find(body_and_rest, &end_line).ok_or(ParseError::Truncated)?;
-        let body = body_and_rest.get(..end).unwrap_or_default();
-        if memchr::memmem::find(body, BEGIN).is_some() {
+        // The first end line for this label; end lines of other labels are
+        // skipped (and a begin line before it means this block was cut off).
+        let mut search_from = 0;
+        let (body, after_end) = loop {
+            let tail = body_and_rest.get(search_from..).unwrap_or_default();
+            let end = FIND_END.find(tail).ok_or(ParseError::Truncated)?;
+            let after_end = tail.get(end + END.len()..).unwrap_or_default();
+            if after_end.starts_with(label)
+                && after_end
+                    .get(label.len()..)
+                    .is_some_and(|r| r.starts_with(DASHES))
+            {
+                let body = body_and_rest.get(..search_from + end).unwrap_or_default();
+                let rest = after_end
+                    .get(label.len() + DASHES.len()..)
+                    .unwrap_or_default();
+                break (body, rest);
+            }
+            search_from += end + END.len();
+        };
+        if FIND_BEGIN.find(body).is_some() {
             // A new block starts before this one ended: the first was cut off.
             return Err(ParseError::Truncated);
         }
         blocks.push(PemBlock { label, body });
-        rest = body_and_rest
-            .get(end + end_line.len()..)
-            .unwrap_or_default();
+        rest = after_end;
     }
     Ok(blocks)
 }
 
-/// Decodes a PEM body: base64 with any ASCII white space, line wrapping at
-/// any width. Encapsulated headers (`Name: value` lines) are not expected in
-/// certificate or request blocks and make the body malformed.
+/// Decodes a PEM body or any wrapped base64: ASCII white space anywhere,
+/// lines of any width, padding optional ("forgiving base64", WHATWG).
 pub(crate) fn decode_base64_lenient(body: &[u8]) -> Result<Vec<u8>, ParseError> {
-    let compact: Vec<u8> = body
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(&compact)
+    // Joining the lines first keeps the decoder on its vectorised path; white
+    // space inside a line (rare) is removed by the forgiving decoder itself.
+    let mut joined = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while !rest.is_empty() {
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let (line, tail) = rest.split_at(end);
+        joined.extend_from_slice(line.trim_ascii());
+        rest = tail.get(1..).unwrap_or_default();
+    }
+    base64_simd::forgiving_decode_to_vec(&joined)
         .map_err(|_| ParseError::malformed_text("a PEM block is not valid base64"))
+}
+
+/// Standard base64 with padding, on one line.
+pub(crate) fn encode_base64(bytes: &[u8]) -> String {
+    base64_simd::STANDARD.encode_to_string(bytes)
 }
 
 /// The DER of every block labelled `label` in the input, or the input itself
@@ -147,7 +175,7 @@ pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, Pars
     if looks_like_der(trimmed) {
         match check_der_extent(trimmed) {
             Ok(()) => return Ok(vec![trimmed.to_vec()]),
-            Err(e) if memchr::memmem::find(trimmed, BEGIN).is_none() => return Err(e),
+            Err(e) if FIND_BEGIN.find(trimmed).is_none() => return Err(e),
             Err(_) => {}
         }
     }

@@ -13,11 +13,13 @@
     clippy::unimplemented
 )]
 
+mod certificate_view;
 mod csr;
 mod error;
 mod expiry;
 mod input;
 mod keys;
+mod name;
 mod push_certificate;
 mod raw;
 mod signature;

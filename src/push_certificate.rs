@@ -1,15 +1,20 @@
 //! The push certificate Apple issues, read from what the customer uploads.
 
-use der::asn1::{Ia5StringRef, ObjectIdentifier, PrintableStringRef, Utf8StringRef};
-use der::{Decode as _, Encode as _, Tag, Tagged as _};
+use core::ops::Range;
+use std::sync::OnceLock;
+
+use der::asn1::{AnyRef, Ia5StringRef, ObjectIdentifier, PrintableStringRef, Utf8StringRef};
+use der::{Decode as _, Tag, Tagged as _};
 use sha2::Digest as _;
+use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
-use x509_cert::Certificate;
-use x509_cert::ext::pkix::BasicConstraints;
+
+use crate::certificate_view::CertificateView;
 
 use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 use crate::input;
+use crate::name;
 use crate::raw::RawCertificate;
 use crate::signature::RSA_ENCRYPTION;
 use crate::topic::Topic;
@@ -45,26 +50,46 @@ pub const MIN_RSA_BITS: usize = 2048;
 /// assert_eq!(cert.rsa_key_bits(), 2048);
 /// # Ok::<(), mdm_push_cert::ParseError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PushCertificate {
     der: Vec<u8>,
     topic: Topic,
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
     serial: Vec<u8>,
-    subject: String,
-    issuer: String,
-    spki: core::ops::Range<usize>,
-    fingerprint: [u8; 32],
+    subject_der: Range<usize>,
+    issuer_der: Range<usize>,
+    spki: Range<usize>,
     key_bits: usize,
     push_marker: bool,
+    // Formatting a name costs more than parsing the certificate: done on
+    // first request.
+    subject: OnceLock<String>,
+    issuer: OnceLock<String>,
 }
 
-/// One certificate found in an input, decoded, not yet judged.
-struct Candidate {
-    der: Vec<u8>,
-    cert: Certificate,
-    is_ca: bool,
+/// Two certificates are equal when their DER is: everything else is read from it.
+impl PartialEq for PushCertificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der == other.der
+    }
+}
+
+impl Eq for PushCertificate {}
+
+impl core::fmt::Debug for PushCertificate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PushCertificate")
+            .field("topic", &self.topic)
+            .field("subject", &self.subject())
+            .field("issuer", &self.issuer())
+            .field("serial", &self.serial_hex())
+            .field("not_before", &self.not_before)
+            .field("not_after", &self.not_after)
+            .field("key_bits", &self.key_bits)
+            .field("push_marker", &self.push_marker)
+            .finish()
+    }
 }
 
 impl PushCertificate {
@@ -73,32 +98,38 @@ impl PushCertificate {
     /// PEM may carry a UTF-8 byte order mark, CRLF line ends, and text before
     /// or after the block. A file holding the push certificate together with
     /// CA certificates yields the push certificate; two different push
-    /// certificates in one file are refused.
+    /// certificates in one file are refused. The certificate must be DER.
     ///
     /// # Errors
     /// [`ParseError`] says why the input is not an MDM push certificate;
     /// [`ParseError::Truncated`] marks an upload that was cut off.
     pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
-        let items = input::der_items(bytes, b"CERTIFICATE")?;
-        let mut leaves: Vec<Candidate> = Vec::with_capacity(1);
-        let mut first_ca: Option<Candidate> = None;
+        let mut items = input::der_items(bytes, b"CERTIFICATE")?;
+        if items.len() == 1
+            && let Some(der) = items.pop()
+        {
+            return Self::from_owned_der(der);
+        }
+        let mut leaf: Option<Vec<u8>> = None;
+        let mut first_ca: Option<Vec<u8>> = None;
         for der in items {
-            let cert = Certificate::from_der(&der).map_err(|e| ParseError::malformed(&e))?;
-            let is_ca = is_ca(&cert)?;
-            let candidate = Candidate { der, cert, is_ca };
-            if candidate.is_ca {
-                first_ca.get_or_insert(candidate);
-            } else if !leaves.iter().any(|l| l.der == candidate.der) {
-                if !leaves.is_empty() {
+            let view = CertificateView::from_der(&der).map_err(|e| ParseError::malformed(&e))?;
+            let ca = view.marks.is_ca;
+            drop(view);
+            if ca {
+                first_ca.get_or_insert(der);
+            } else {
+                match &leaf {
                     // A second, different push certificate: stop here, so a
                     // file of many certificates costs one pass.
-                    return Err(ParseError::MultiplePushCertificates);
+                    Some(l) if *l != der => return Err(ParseError::MultiplePushCertificates),
+                    Some(_) => {}
+                    None => leaf = Some(der),
                 }
-                leaves.push(candidate);
             }
         }
-        match leaves.pop().or(first_ca) {
-            Some(c) => Self::from_candidate(c),
+        match leaf.or(first_ca) {
+            Some(der) => Self::from_owned_der(der),
             None => Err(ParseError::NoCertificate),
         }
     }
@@ -110,56 +141,47 @@ impl PushCertificate {
     pub fn from_der(der: &[u8]) -> Result<Self, ParseError> {
         input::check_size(der)?;
         input::check_der_extent(der)?;
-        let cert = Certificate::from_der(der).map_err(|e| ParseError::malformed(&e))?;
-        let is_ca = is_ca(&cert)?;
-        Self::from_candidate(Candidate {
-            der: der.to_vec(),
-            cert,
-            is_ca,
-        })
+        Self::from_owned_der(der.to_vec())
     }
 
-    fn from_candidate(c: Candidate) -> Result<Self, ParseError> {
-        // The decoder accepts some non-canonical BER (an explicit default
-        // version, for one); a certificate must be DER, which re-encodes to
-        // itself.
-        if c.cert.to_der().map_err(|e| ParseError::malformed(&e))? != c.der {
-            return Err(ParseError::malformed_text(
-                "the certificate is not DER: it does not re-encode to itself",
-            ));
+    fn from_owned_der(der: Vec<u8>) -> Result<Self, ParseError> {
+        let view = CertificateView::from_der(&der).map_err(|e| ParseError::malformed(&e))?;
+        if view.marks.is_ca {
+            return Err(ParseError::CaCertificate {
+                subject: name::rfc4514_der(view.raw.subject),
+            });
         }
-        let tbs = c.cert.tbs_certificate();
-        let subject = tbs.subject().to_string();
-        if c.is_ca {
-            return Err(ParseError::CaCertificate { subject });
+        if view.marks.vendor_marker {
+            return Err(ParseError::VendorCertificate {
+                subject: name::rfc4514_der(view.raw.subject),
+            });
         }
-        let mut push_marker = false;
-        for ext in tbs.extensions().into_iter().flatten() {
-            if ext.extn_id == VENDOR_MARKER_OID {
-                return Err(ParseError::VendorCertificate { subject });
-            }
-            push_marker |= ext.extn_id == PUSH_MARKER_OID;
-        }
-        let topic = topic_of(tbs.subject())?;
-        let raw = RawCertificate::from_der(&c.der).map_err(|e| ParseError::malformed(&e))?;
-        let key_bits = rsa_modulus_bits(tbs.subject_public_key_info())?;
+        let push_marker = view.marks.push_marker;
+        let topic = topic_of(&view.subject_uids)?;
+        let key_bits = rsa_modulus_bits(&view.spki)?;
         if key_bits < MIN_RSA_BITS {
             return Err(ParseError::KeyTooSmall { bits: key_bits });
         }
-        let spki = subrange(&c.der, raw.spki);
-        let validity = tbs.validity();
+        let not_before = to_offset(view.validity.not_before)?;
+        let not_after = to_offset(view.validity.not_after)?;
+        let serial = view.serial.to_vec();
+        let subject_der = subrange(&der, view.raw.subject);
+        let issuer_der = subrange(&der, view.raw.issuer);
+        let spki = subrange(&der, view.raw.spki);
+        drop(view);
         Ok(Self {
             topic,
-            not_before: to_offset(validity.not_before)?,
-            not_after: to_offset(validity.not_after)?,
-            serial: tbs.serial_number().as_bytes().to_vec(),
-            subject,
-            issuer: tbs.issuer().to_string(),
+            not_before,
+            not_after,
+            serial,
+            subject_der,
+            issuer_der,
             spki,
-            fingerprint: sha2::Sha256::digest(&c.der).into(),
             key_bits,
             push_marker,
-            der: c.der,
+            subject: OnceLock::new(),
+            issuer: OnceLock::new(),
+            der,
         })
     }
 
@@ -194,14 +216,28 @@ impl PushCertificate {
         colon_hex(&self.serial)
     }
 
-    /// The subject as an RFC 4514 string.
+    /// The subject as an RFC 4514 string, as `openssl -nameopt RFC2253` prints it.
     pub fn subject(&self) -> &str {
-        &self.subject
+        self.subject.get_or_init(|| {
+            name::rfc4514_der(self.der.get(self.subject_der.clone()).unwrap_or_default())
+        })
     }
 
-    /// The issuer as an RFC 4514 string.
+    /// The issuer as an RFC 4514 string, as `openssl -nameopt RFC2253` prints it.
     pub fn issuer(&self) -> &str {
-        &self.issuer
+        self.issuer.get_or_init(|| {
+            name::rfc4514_der(self.der.get(self.issuer_der.clone()).unwrap_or_default())
+        })
+    }
+
+    /// The DER of the subject name.
+    pub fn subject_der(&self) -> &[u8] {
+        self.der.get(self.subject_der.clone()).unwrap_or_default()
+    }
+
+    /// The DER of the issuer name.
+    pub fn issuer_der(&self) -> &[u8] {
+        self.der.get(self.issuer_der.clone()).unwrap_or_default()
     }
 
     /// The DER of the SubjectPublicKeyInfo.
@@ -209,14 +245,14 @@ impl PushCertificate {
         self.der.get(self.spki.clone()).unwrap_or_default()
     }
 
-    /// The SHA-256 of the certificate's DER.
+    /// The SHA-256 of the certificate's DER (computed on each call).
     pub fn sha256_fingerprint(&self) -> [u8; 32] {
-        self.fingerprint
+        sha2::Sha256::digest(&self.der).into()
     }
 
     /// The SHA-256 fingerprint as upper-case hex separated by colons.
     pub fn sha256_fingerprint_hex(&self) -> String {
-        colon_hex(&self.fingerprint)
+        colon_hex(&self.sha256_fingerprint())
     }
 
     /// The RSA modulus length in bits.
@@ -247,24 +283,16 @@ impl AsRef<[u8]> for PushCertificate {
     }
 }
 
-fn subrange(outer: &[u8], inner: &[u8]) -> core::ops::Range<usize> {
+fn subrange(outer: &[u8], inner: &[u8]) -> Range<usize> {
     let start = (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
     start..start + inner.len()
 }
 
-fn is_ca(cert: &Certificate) -> Result<bool, ParseError> {
-    let bc = cert
-        .tbs_certificate()
-        .get_extension::<BasicConstraints>()
-        .map_err(|e| ParseError::malformed(&e))?;
-    Ok(bc.is_some_and(|(_, bc)| bc.ca))
-}
-
 /// The topic from the subject's UID attributes, wherever they sit.
-pub(crate) fn topic_of(subject: &x509_cert::name::Name) -> Result<Topic, ParseError> {
+fn topic_of(uids: &[AnyRef<'_>]) -> Result<Topic, ParseError> {
     let mut found: Option<String> = None;
-    for atv in subject.iter().filter(|a| a.oid == UID_OID) {
-        let value = directory_string(&atv.value)?;
+    for value in uids {
+        let value = directory_string(value)?;
         match &found {
             Some(prev) if *prev != value => return Err(ParseError::MultipleTopics),
             Some(_) => {}
@@ -272,10 +300,13 @@ pub(crate) fn topic_of(subject: &x509_cert::name::Name) -> Result<Topic, ParseEr
         }
     }
     let uid = found.ok_or(ParseError::MissingTopic)?;
-    Topic::try_from(uid.as_str()).map_err(|reason| ParseError::InvalidTopic { uid, reason })
+    match Topic::try_from(uid.as_str()) {
+        Ok(t) => Ok(t),
+        Err(reason) => Err(ParseError::InvalidTopic { uid, reason }),
+    }
 }
 
-fn directory_string(value: &der::Any) -> Result<String, ParseError> {
+fn directory_string(value: &AnyRef<'_>) -> Result<String, ParseError> {
     let bytes = value.value();
     let s = match value.tag() {
         Tag::Utf8String => Utf8StringRef::new(bytes).map(|s| s.as_str().to_owned()),
@@ -291,7 +322,7 @@ fn directory_string(value: &der::Any) -> Result<String, ParseError> {
     s.map_err(|e| ParseError::malformed(&e))
 }
 
-fn rsa_modulus_bits(spki: &spki::SubjectPublicKeyInfoOwned) -> Result<usize, ParseError> {
+fn rsa_modulus_bits(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<usize, ParseError> {
     if spki.algorithm.oid != RSA_ENCRYPTION {
         return Err(ParseError::NotRsa {
             algorithm: spki.algorithm.oid.to_string(),

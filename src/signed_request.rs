@@ -1,7 +1,5 @@
 //! The signedCSR file: a plist of the request, the vendor chain and the signature.
 
-use base64::Engine as _;
-
 use crate::csr::{CsrError, PushCsr};
 use crate::error::ParseError;
 use crate::input;
@@ -117,16 +115,15 @@ impl SignedRequest {
 
     /// The XML property list, with Apple's header and DOCTYPE.
     pub fn to_xml(&self) -> String {
-        let b64 = base64::engine::general_purpose::STANDARD;
         let mut dict = plist::Dictionary::new();
         dict.insert(
             KEY_CSR.into(),
-            plist::Value::String(b64.encode(&self.csr_der)),
+            plist::Value::String(input::encode_base64(&self.csr_der)),
         );
         dict.insert(KEY_CHAIN.into(), plist::Value::String(self.chain_pem()));
         dict.insert(
             KEY_SIGNATURE.into(),
-            plist::Value::String(b64.encode(&self.signature)),
+            plist::Value::String(input::encode_base64(&self.signature)),
         );
         let mut out = Vec::new();
         // Writing a dictionary of strings to memory cannot fail.
@@ -136,7 +133,7 @@ impl SignedRequest {
 
     /// The upload form: the XML property list, base64-encoded on one line.
     pub fn to_base64(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.to_xml())
+        input::encode_base64(self.to_xml().as_bytes())
     }
 
     /// Reads a signedCSR file: the base64 upload form (line wrapping, CRLF and
@@ -211,22 +208,19 @@ impl SignedRequest {
             .map(|der| Authority::from_der(der))
             .collect::<Result<_, _>>()
             .map_err(SignedRequestError::Chain)?;
-        let chain_links = !authorities.is_empty()
+        // Each certificate names the next as issuer and its key verifies the
+        // signature; the last is self-issued.
+        let chain_links = authorities.last().is_some_and(Authority::is_self_issued)
             && self
                 .chain
-                .windows(2)
+                .iter()
                 .zip(authorities.iter().skip(1))
-                .all(|(pair, issuer)| {
-                    pair.first()
-                        .and_then(|der| RawCertificate::from_der(der).ok())
-                        .is_some_and(|raw| {
-                            raw.issuer == issuer.subject_der.as_slice()
-                                && issuer.signed(&raw).unwrap_or(false)
-                        })
-                })
-            && authorities
-                .last()
-                .is_some_and(|root| root.subject_der == root.issuer_der);
+                .all(|(der, issuer)| {
+                    RawCertificate::from_der(der).is_ok_and(|raw| {
+                        raw.issuer == issuer.subject_der.as_slice()
+                            && issuer.signed(&raw).unwrap_or(false)
+                    })
+                });
         Ok(RequestVerification {
             digest,
             csr,

@@ -69,9 +69,9 @@ impl Topic {
                 max: MAX_TOPIC_LEN,
             });
         }
-        if let Some(found) = s
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
+        if !s.bytes().all(allowed)
+            && let Some(found) = s.chars().find(|c| !(c.is_ascii() && allowed(*c as u8)))
         {
             return Err(TopicError::InvalidCharacter { found });
         }

@@ -42,7 +42,7 @@ impl Authority {
             der: der.to_vec(),
             subject_der: raw.subject.to_vec(),
             issuer_der: raw.issuer.to_vec(),
-            subject: tbs.subject().to_string(),
+            subject: crate::name::rfc4514(tbs.subject()),
             not_before: to_offset(tbs.validity().not_before)?,
             not_after: to_offset(tbs.validity().not_after)?,
             key: rsa_public_key(raw.spki),
@@ -74,7 +74,7 @@ impl Authority {
             .is_some_and(|k| digest.verify(k, raw.tbs, raw.signature)))
     }
 
-    fn is_self_issued(&self) -> bool {
+    pub(crate) fn is_self_issued(&self) -> bool {
         self.subject_der == self.issuer_der
     }
 }

@@ -184,7 +184,7 @@ impl VendorSigner {
             }
         }
         let wwdr = found.ok_or_else(|| VendorError::UnknownIssuer {
-            issuer: cert.tbs_certificate().issuer().to_string(),
+            issuer: crate::name::rfc4514(cert.tbs_certificate().issuer()),
         })?;
         Ok(vec![
             vendor_der.to_vec(),
@@ -212,7 +212,7 @@ impl VendorSigner {
         }
         Err(VendorError::NotVendorCertificate {
             subject: first
-                .map(|c| c.tbs_certificate().subject().to_string())
+                .map(|c| crate::name::rfc4514(c.tbs_certificate().subject()))
                 .unwrap_or_default(),
         })
     }
@@ -241,7 +241,7 @@ impl VendorSigner {
         Ok(Self {
             key: rsa::pkcs1v15::SigningKey::new(vendor_key.as_rsa().clone()),
             chain,
-            subject: cert.tbs_certificate().subject().to_string(),
+            subject: crate::name::rfc4514(cert.tbs_certificate().subject()),
             not_after,
         })
     }

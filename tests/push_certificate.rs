@@ -211,14 +211,121 @@ fn third_party_mocks() {
 }
 
 #[test]
-fn non_der_encodings_are_refused() {
-    // Found by the push_certificate fuzz target: push_b with its version
-    // written out as an explicit v1 (a DEFAULT value DER omits), which the
-    // decoder accepts and re-encodes differently.
-    let ber =
-        include_bytes!("../fuzz/corpus/push_certificate/regression-explicit-default-version.der");
-    assert!(matches!(
-        PushCertificate::parse(ber).unwrap_err(),
-        ParseError::Malformed { detail } if detail.contains("not DER")
-    ));
+fn names_print_as_openssl_prints_them() {
+    // names_rfc2253.txt: `openssl x509 -subject -issuer -nameopt RFC2253`
+    // for every certificate of the test PKI (written by make_fixtures.sh).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pki");
+    let table = std::fs::read_to_string(dir.join("names_rfc2253.txt")).unwrap();
+    let mut checked = 0;
+    for line in table.lines() {
+        let f: Vec<&str> = line.split('|').collect();
+        let bytes = std::fs::read(dir.join(f[0])).unwrap();
+        if let Ok(c) = PushCertificate::parse(&bytes) {
+            assert_eq!(c.subject(), f[1], "{}", f[0]);
+            assert_eq!(c.issuer(), f[2], "{}", f[0]);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+}
+
+mod non_der {
+    //! Builds variants of push_b.der that x509-cert decodes but re-encodes
+    //! differently (not DER), with the `der` crate's reader and writer.
+    use der::{Decode as _, Encode as _, Header, Length, Reader as _, SliceReader, Tag};
+
+    /// The child TLVs of a constructed TLV.
+    pub(super) fn children(tlv: &[u8]) -> (Header, Vec<Vec<u8>>) {
+        let mut r = SliceReader::new(tlv).unwrap();
+        let header = Header::decode(&mut r).unwrap();
+        let mut out = Vec::new();
+        while !r.is_finished() {
+            out.push(r.tlv_bytes().unwrap().to_vec());
+        }
+        (header, out)
+    }
+
+    /// A TLV with `header`'s tag around `parts`.
+    pub(super) fn wrap(header: Header, parts: &[Vec<u8>]) -> Vec<u8> {
+        let content: Vec<u8> = parts.concat();
+        let mut out = Header::new(header.tag(), Length::try_from(content.len()).unwrap())
+            .to_der()
+            .unwrap();
+        out.extend_from_slice(&content);
+        out
+    }
+
+    /// push_b.der with `f` applied to the TBSCertificate's children.
+    pub(super) fn with_tbs(der: &[u8], f: impl FnOnce(&mut Vec<Vec<u8>>)) -> Vec<u8> {
+        let (cert_h, mut cert) = children(der);
+        let (tbs_h, mut tbs) = children(&cert[0]);
+        f(&mut tbs);
+        cert[0] = wrap(tbs_h, &tbs);
+        wrap(cert_h, &cert)
+    }
+
+    pub(super) fn generalized(t: &str) -> Vec<u8> {
+        let mut out = Header::new(Tag::GeneralizedTime, Length::try_from(t.len()).unwrap())
+            .to_der()
+            .unwrap();
+        out.extend_from_slice(t.as_bytes());
+        out
+    }
+}
+
+#[test]
+fn every_non_der_variant_is_refused() {
+    use der::{Decode as _, Encode as _};
+    let der = pki!("push_b.der");
+    let explicit_critical_false = non_der::with_tbs(der, |tbs| {
+        // tbs[7] is [3] { SEQUENCE OF Extension }; give the first extension
+        // an explicit `critical FALSE`.
+        let (ctx_h, ctx) = non_der::children(&tbs[7]);
+        let (seq_h, mut exts) = non_der::children(&ctx[0]);
+        let (ext_h, mut parts) = non_der::children(&exts[0]);
+        parts.insert(1, vec![0x01, 0x01, 0x00]);
+        exts[0] = non_der::wrap(ext_h, &parts);
+        tbs[7] = non_der::wrap(ctx_h, &[non_der::wrap(seq_h, &exts)]);
+    });
+    let generalized_before_2050 = non_der::with_tbs(der, |tbs| {
+        // tbs[4] is Validity: notBefore as GeneralizedTime in 2025.
+        let (h, mut times) = non_der::children(&tbs[4]);
+        times[0] = non_der::generalized("20251220000000Z");
+        tbs[4] = non_der::wrap(h, &times);
+    });
+    let unsorted_rdn = non_der::with_tbs(der, |tbs| {
+        // tbs[5] is the subject: merge its first two RDNs into one SET in
+        // descending order.
+        let (name_h, mut rdns) = non_der::children(&tbs[5]);
+        let (set_h, first) = non_der::children(&rdns[0]);
+        let (_, second) = non_der::children(&rdns[1]);
+        let mut atvs = vec![first[0].clone(), second[0].clone()];
+        atvs.sort();
+        atvs.reverse();
+        rdns[0] = non_der::wrap(set_h, &atvs);
+        rdns.remove(1);
+        tbs[5] = non_der::wrap(name_h, &rdns);
+    });
+    let explicit_v1 =
+        include_bytes!("../fuzz/corpus/push_certificate/regression-explicit-default-version.der")
+            .to_vec();
+    for (name, bytes) in [
+        ("explicit critical FALSE", explicit_critical_false),
+        ("GeneralizedTime before 2050", generalized_before_2050),
+        ("unsorted multi-valued RDN", unsorted_rdn),
+        ("explicit default version", explicit_v1),
+    ] {
+        // x509-cert reads it but writes different bytes: it is not DER.
+        let decoded =
+            x509_cert::Certificate::from_der(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_ne!(decoded.to_der().unwrap(), bytes, "{name}");
+        assert!(
+            matches!(
+                PushCertificate::parse(&bytes),
+                Err(ParseError::Malformed { .. })
+            ),
+            "{name}: {:?}",
+            PushCertificate::parse(&bytes)
+        );
+    }
 }

@@ -32,6 +32,8 @@ struct Expected {
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
     sha256: String,
+    subject: String,
+    issuer: String,
 }
 
 /// The table `tests/fixtures/realworld_expected.sh` wrote with openssl.
@@ -48,6 +50,8 @@ fn expected() -> Vec<Expected> {
                 not_before: t(f[2]),
                 not_after: t(f[3]),
                 sha256: f[4].into(),
+                subject: f[5].into(),
+                issuer: f[6].into(),
             }
         })
         .collect()
@@ -72,6 +76,8 @@ fn apple_push_certificates_parse_and_verify() {
         assert_eq!(c.not_before(), e.not_before, "{}", e.file);
         assert_eq!(c.not_after(), e.not_after, "{}", e.file);
         assert_eq!(c.sha256_fingerprint_hex(), e.sha256, "{}", e.file);
+        assert_eq!(c.subject(), e.subject, "{}", e.file);
+        assert_eq!(c.issuer(), e.issuer, "{}", e.file);
         assert!(c.has_push_marker(), "{}", e.file);
         assert_eq!(c.rsa_key_bits(), 2048, "{}", e.file);
         assert!(
