@@ -153,7 +153,6 @@ impl<'a> CertificateView<'a> {
                 raw: RawCertificate {
                     tbs: outer.tbs,
                     issuer,
-                    validity: validity_tlv,
                     subject,
                     spki: spki_tlv,
                     signature_algorithm: outer.signature_algorithm,

@@ -107,13 +107,12 @@ impl PushCsr {
         if !digest.verify(&key, raw.tbs, raw.signature) {
             return Err(CsrError::BadSignature);
         }
-        use rsa::traits::PublicKeyParts as _;
         let start = (spki_bytes.as_ptr() as usize).saturating_sub(der.as_ptr() as usize);
         Ok(Self {
             der: der.to_vec(),
             spki: start..start + spki_bytes.len(),
             subject: crate::name::rfc4514(&req.info.subject),
-            key_bits: key.n().bit_width() as usize,
+            key_bits: key.bits(),
             digest,
         })
     }

@@ -15,7 +15,6 @@ use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 use crate::input;
 use crate::name;
-use crate::raw::RawCertificate;
 use crate::signature::RSA_ENCRYPTION;
 use crate::topic::Topic;
 
@@ -56,7 +55,7 @@ pub struct PushCertificate {
     topic: Topic,
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
-    serial: Vec<u8>,
+    serial: Range<usize>,
     subject_der: Range<usize>,
     issuer_der: Range<usize>,
     spki: Range<usize>,
@@ -164,7 +163,7 @@ impl PushCertificate {
         }
         let not_before = to_offset(view.validity.not_before)?;
         let not_after = to_offset(view.validity.not_after)?;
-        let serial = view.serial.to_vec();
+        let serial = subrange(&der, view.serial);
         let subject_der = subrange(&der, view.raw.subject);
         let issuer_der = subrange(&der, view.raw.issuer);
         let spki = subrange(&der, view.raw.spki);
@@ -206,14 +205,19 @@ impl PushCertificate {
         Expiry::classify(self.not_before, self.not_after, now, EXPIRY_WARNING_WINDOW)
     }
 
-    /// The serial number's bytes, big-endian as encoded.
+    /// The serial number's magnitude, big-endian, without the sign octet DER
+    /// adds when the first bit is set (the digits `openssl x509 -serial` prints).
     pub fn serial(&self) -> &[u8] {
-        &self.serial
+        let encoded = self.der.get(self.serial.clone()).unwrap_or_default();
+        match encoded {
+            [0, rest @ ..] if !rest.is_empty() => rest,
+            _ => encoded,
+        }
     }
 
     /// The serial number as upper-case hex separated by colons, as OpenSSL prints it.
     pub fn serial_hex(&self) -> String {
-        colon_hex(&self.serial)
+        colon_hex(self.serial())
     }
 
     /// The subject as an RFC 4514 string, as `openssl -nameopt RFC2253` prints it.
@@ -300,10 +304,7 @@ fn topic_of(uids: &[AnyRef<'_>]) -> Result<Topic, ParseError> {
         }
     }
     let uid = found.ok_or(ParseError::MissingTopic)?;
-    match Topic::try_from(uid.as_str()) {
-        Ok(t) => Ok(t),
-        Err(reason) => Err(ParseError::InvalidTopic { uid, reason }),
-    }
+    Topic::from_string(uid).map_err(|(reason, uid)| ParseError::InvalidTopic { uid, reason })
 }
 
 fn directory_string(value: &AnyRef<'_>) -> Result<String, ParseError> {
@@ -345,10 +346,9 @@ fn rsa_modulus_bits(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<usize, ParseEr
 pub(crate) fn validity_of_der(der: &[u8]) -> Result<(OffsetDateTime, OffsetDateTime), ParseError> {
     input::check_size(der)?;
     input::check_der_extent(der)?;
-    let raw = RawCertificate::from_der(der).map_err(|e| ParseError::malformed(&e))?;
-    let validity =
-        x509_cert::time::Validity::<x509_cert::certificate::Rfc5280>::from_der(raw.validity)
-            .map_err(|e| ParseError::malformed(&e))?;
+    let tlv = crate::raw::validity_tlv(der).map_err(|e| ParseError::malformed(&e))?;
+    let validity = x509_cert::time::Validity::<x509_cert::certificate::Rfc5280>::from_der(tlv)
+        .map_err(|e| ParseError::malformed(&e))?;
     Ok((
         to_offset(validity.not_before)?,
         to_offset(validity.not_after)?,

@@ -30,8 +30,6 @@ pub(crate) struct RawCertificate<'a> {
     pub(crate) tbs: &'a [u8],
     /// The issuer `Name` TLV.
     pub(crate) issuer: &'a [u8],
-    /// The `validity` TLV.
-    pub(crate) validity: &'a [u8],
     /// The subject `Name` TLV.
     pub(crate) subject: &'a [u8],
     /// The `subjectPublicKeyInfo` TLV.
@@ -101,7 +99,7 @@ impl<'a> RawCertificate<'a> {
             signature,
         } = RawSigned::from_der(der)?;
         let mut tbs_reader = SliceReader::new(tbs)?;
-        let (issuer, validity, subject, spki) = tbs_reader.sequence(|r| {
+        let (issuer, subject, spki) = tbs_reader.sequence(|r| {
             if Tag::peek(r)?
                 == (Tag::ContextSpecific {
                     constructed: true,
@@ -113,21 +111,42 @@ impl<'a> RawCertificate<'a> {
             r.tlv_bytes()?; // serialNumber
             r.tlv_bytes()?; // signature
             let issuer = r.tlv_bytes()?;
-            let validity = r.tlv_bytes()?;
+            r.tlv_bytes()?; // validity
             let subject = r.tlv_bytes()?;
             let spki = r.tlv_bytes()?;
             let rest = r.remaining_len();
             r.read_slice(rest)?;
-            Ok::<_, der::Error>((issuer, validity, subject, spki))
+            Ok::<_, der::Error>((issuer, subject, spki))
         })?;
         Ok(Self {
             tbs,
             issuer,
-            validity,
             subject,
             spki,
             signature_algorithm,
             signature,
         })
     }
+}
+
+/// Only the `validity` TLV of a certificate, skipping everything before it
+/// and reading nothing after: for sweeping many stored certificates.
+pub(crate) fn validity_tlv(der: &[u8]) -> der::Result<&[u8]> {
+    let mut reader = SliceReader::new(der)?;
+    let outer = der::Header::decode(&mut reader)?;
+    outer.tag().assert_eq(Tag::Sequence)?;
+    let tbs = der::Header::decode(&mut reader)?;
+    tbs.tag().assert_eq(Tag::Sequence)?;
+    if Tag::peek(&reader)?
+        == (Tag::ContextSpecific {
+            constructed: true,
+            number: der::TagNumber(0),
+        })
+    {
+        reader.tlv_bytes()?;
+    }
+    reader.tlv_bytes()?; // serialNumber
+    reader.tlv_bytes()?; // signature
+    reader.tlv_bytes()?; // issuer
+    reader.tlv_bytes()
 }

@@ -82,6 +82,16 @@ impl Topic {
     }
 }
 
+impl Topic {
+    /// Validates an owned string without copying it; gives it back on failure.
+    pub(crate) fn from_string(s: String) -> Result<Self, (TopicError, String)> {
+        match Self::validate(&s) {
+            Ok(()) => Ok(Self(s)),
+            Err(e) => Err((e, s)),
+        }
+    }
+}
+
 impl FromStr for Topic {
     type Err = TopicError;
 

@@ -10,7 +10,7 @@ use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::push_certificate::{PushCertificate, to_offset};
 use crate::raw::RawCertificate;
-use crate::signature::{DigestAlgorithm, rsa_public_key};
+use crate::signature::{DigestAlgorithm, RsaVerifier, rsa_public_key};
 
 /// Apple Root CA, the root of Apple's RSA hierarchy (valid 2006–2035).
 pub(crate) const APPLE_ROOT_CA: &[u8] = include_bytes!("apple-certs/AppleIncRootCertificate.cer");
@@ -30,7 +30,7 @@ pub(crate) struct Authority {
     pub(crate) subject: String,
     pub(crate) not_before: OffsetDateTime,
     pub(crate) not_after: OffsetDateTime,
-    pub(crate) key: Option<rsa::PublicKey>,
+    pub(crate) key: Option<RsaVerifier>,
 }
 
 impl Authority {

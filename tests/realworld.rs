@@ -34,6 +34,7 @@ struct Expected {
     sha256: String,
     subject: String,
     issuer: String,
+    serial: String,
 }
 
 /// The table `tests/fixtures/realworld_expected.sh` wrote with openssl.
@@ -52,6 +53,7 @@ fn expected() -> Vec<Expected> {
                 sha256: f[4].into(),
                 subject: f[5].into(),
                 issuer: f[6].into(),
+                serial: f[7].into(),
             }
         })
         .collect()
@@ -78,6 +80,7 @@ fn apple_push_certificates_parse_and_verify() {
         assert_eq!(c.sha256_fingerprint_hex(), e.sha256, "{}", e.file);
         assert_eq!(c.subject(), e.subject, "{}", e.file);
         assert_eq!(c.issuer(), e.issuer, "{}", e.file);
+        assert_eq!(c.serial_hex().replace(':', ""), e.serial, "{}", e.file);
         assert!(c.has_push_marker(), "{}", e.file);
         assert_eq!(c.rsa_key_bits(), 2048, "{}", e.file);
         assert!(
