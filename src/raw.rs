@@ -100,16 +100,7 @@ impl<'a> RawCertificate<'a> {
         } = RawSigned::from_der(der)?;
         let mut tbs_reader = SliceReader::new(tbs)?;
         let (issuer, subject, spki) = tbs_reader.sequence(|r| {
-            if Tag::peek(r)?
-                == (Tag::ContextSpecific {
-                    constructed: true,
-                    number: der::TagNumber(0),
-                })
-            {
-                r.tlv_bytes()?;
-            }
-            r.tlv_bytes()?; // serialNumber
-            r.tlv_bytes()?; // signature
+            skip_to_issuer(r)?;
             let issuer = r.tlv_bytes()?;
             r.tlv_bytes()?; // validity
             let subject = r.tlv_bytes()?;
@@ -137,16 +128,22 @@ pub(crate) fn validity_tlv(der: &[u8]) -> der::Result<&[u8]> {
     outer.tag().assert_eq(Tag::Sequence)?;
     let tbs = der::Header::decode(&mut reader)?;
     tbs.tag().assert_eq(Tag::Sequence)?;
-    if Tag::peek(&reader)?
-        == (Tag::ContextSpecific {
-            constructed: true,
-            number: der::TagNumber(0),
-        })
-    {
-        reader.tlv_bytes()?;
-    }
-    reader.tlv_bytes()?; // serialNumber
-    reader.tlv_bytes()?; // signature
+    skip_to_issuer(&mut reader)?;
     reader.tlv_bytes()?; // issuer
     reader.tlv_bytes()
+}
+
+/// Skips the optional `version`, the `serialNumber` and the `signature`
+/// algorithm at the start of a TBSCertificate's contents.
+fn skip_to_issuer(r: &mut SliceReader<'_>) -> der::Result<()> {
+    let version = Tag::ContextSpecific {
+        constructed: true,
+        number: der::TagNumber(0),
+    };
+    if Tag::peek(r)? == version {
+        r.tlv_bytes()?;
+    }
+    r.tlv_bytes()?; // serialNumber
+    r.tlv_bytes()?; // signature
+    Ok(())
 }

@@ -100,3 +100,41 @@ fn classify_straight_from_der() {
     assert!(Expiry::of_certificate_der(&der[..100], NB, EXPIRY_WARNING_WINDOW).is_err());
     assert!(Expiry::of_certificate_der(b"", NB, EXPIRY_WARNING_WINDOW).is_err());
 }
+
+#[test]
+fn leap_years_and_the_30_day_window() {
+    use time::macros::datetime;
+    // A certificate ending on 29 February of a leap year: the window opens 30
+    // days earlier, on 30 January at the same second.
+    let nb = datetime!(2027-02-28 0:00 UTC);
+    let na = datetime!(2028-02-29 23:59:59 UTC);
+    let w = EXPIRY_WARNING_WINDOW;
+    assert_eq!(
+        Expiry::classify(nb, na, datetime!(2028-01-30 23:59:58 UTC), w).status(),
+        "valid"
+    );
+    assert_eq!(
+        Expiry::classify(nb, na, datetime!(2028-01-30 23:59:59 UTC), w),
+        Expiry::ExpiringSoon {
+            remaining: Duration::days(30)
+        }
+    );
+    assert_eq!(
+        Expiry::classify(nb, na, datetime!(2028-03-01 0:00 UTC), w),
+        Expiry::Expired {
+            since: Duration::SECOND
+        }
+    );
+    // A year from 29 February 2028 is 28 February 2029 plus a day: 366 days.
+    assert_eq!(
+        Expiry::classify(
+            datetime!(2028-02-29 0:00 UTC),
+            datetime!(2029-02-28 23:59:59 UTC),
+            datetime!(2028-02-29 0:00 UTC),
+            w
+        ),
+        Expiry::Valid {
+            remaining: Duration::days(366) - Duration::SECOND
+        }
+    );
+}

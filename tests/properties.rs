@@ -173,6 +173,30 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: persistence(), ..ProptestConfig::default() })]
+
+    /// Validity periods that end around 29 February of the leap years up to 2096.
+    #[test]
+    fn expiry_matches_the_model_around_leap_days(
+        year in (1972i32..=2096).prop_filter("leap", |y| y % 4 == 0),
+        end_offset in -2i64 * 86_400..2 * 86_400,
+        len_days in 300i64..=400,
+        delta in -3i64..=3,
+        which in 0usize..3,
+    ) {
+        let leap_day = time::Date::from_calendar_date(year, time::Month::February, 29).unwrap();
+        let na = leap_day.midnight().assume_utc().unix_timestamp() + end_offset;
+        let nb = na - len_days * 86_400;
+        let window = EXPIRY_WARNING_WINDOW.whole_seconds();
+        let now = [nb, na, na - window][which] + delta;
+        let e = Expiry::classify(at(nb), at(na), at(now), EXPIRY_WARNING_WINDOW);
+        let (status, secs) = model(nb, na, now, window);
+        prop_assert_eq!(e.status(), status);
+        prop_assert_eq!(seconds_of(&e), secs);
+    }
+}
+
+proptest! {
     // Each case signs a certificate: fewer cases.
     #![proptest_config(ProptestConfig { cases: 24, failure_persistence: persistence(), ..ProptestConfig::default() })]
 

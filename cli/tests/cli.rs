@@ -51,6 +51,25 @@ fn check_args<'a>(cert: &'a str, extra: &[&'a str]) -> Vec<String> {
     v
 }
 
+/// `sign` with the test vendor's key and chain, for `vendor_cert`.
+fn sign_args(vendor_cert: &str, extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        "sign".into(),
+        "--csr".into(),
+        pki("customer_b.csr"),
+        "--vendor-cert".into(),
+        pki(vendor_cert),
+        "--vendor-key".into(),
+        pki("vendor.key"),
+        "--chain".into(),
+        pki("vendor_intermediates.pem"),
+        "--now".into(),
+        NOW.into(),
+    ];
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
 fn run_owned(args: &[String]) -> Output {
     run(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
@@ -118,19 +137,7 @@ fn inspect_certificate_text_and_json() {
 fn inspect_signed_request() {
     let dir = tempdir();
     let signed = dir.join("signed.b64");
-    let o = run(&[
-        "sign",
-        "--csr",
-        &pki("customer_b.csr"),
-        "--vendor-cert",
-        &pki("vendor.pem"),
-        "--vendor-key",
-        &pki("vendor.key"),
-        "--chain",
-        &pki("vendor_intermediates.pem"),
-        "--now",
-        NOW,
-    ]);
+    let o = run_owned(&sign_args("vendor.pem", &[]));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     std::fs::write(&signed, &o.stdout).unwrap();
     let j = json(&run(&["inspect", signed.to_str().unwrap(), "--json"]));
@@ -298,20 +305,7 @@ fn csr_from_key_and_new_key() {
 #[test]
 fn sign_and_verify_request() {
     let dir = tempdir();
-    let o = run(&[
-        "sign",
-        "--csr",
-        &pki("customer_b.csr"),
-        "--vendor-cert",
-        &pki("vendor.pem"),
-        "--vendor-key",
-        &pki("vendor.key"),
-        "--chain",
-        &pki("vendor_intermediates.pem"),
-        "--now",
-        NOW,
-        "--xml",
-    ]);
+    let o = run_owned(&sign_args("vendor.pem", &["--xml"]));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("<key>PushCertSignature</key>"));
     let xml = dir.join("req.plist");
@@ -334,19 +328,7 @@ fn sign_and_verify_request() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(json(&o)["ok"], false);
     // Expired vendor certificate: exit 2 naming the file.
-    let o = run(&[
-        "sign",
-        "--csr",
-        &pki("customer_b.csr"),
-        "--vendor-cert",
-        &pki("vendor_expired.pem"),
-        "--vendor-key",
-        &pki("vendor.key"),
-        "--chain",
-        &pki("vendor_intermediates.pem"),
-        "--now",
-        NOW,
-    ]);
+    let o = run_owned(&sign_args("vendor_expired.pem", &[]));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("vendor_expired.pem"), "{}", stderr(&o));
     assert!(stderr(&o).contains("expired"));
