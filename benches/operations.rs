@@ -190,6 +190,11 @@ fn limits(c: &mut Criterion) {
     while ca_chain.len() + aai2.len() <= max {
         ca_chain.extend_from_slice(&aai2);
     }
+    let sixteen: Vec<u8> =
+        std::iter::repeat_n(pem.as_slice(), mdm_push_cert::MAX_CERTIFICATES_PER_FILE)
+            .flatten()
+            .copied()
+            .collect();
     let mut big_block = b"-----BEGIN CERTIFICATE-----\n".to_vec();
     big_block.extend(std::iter::repeat_n(b'A', max - 60));
     big_block.extend_from_slice(b"\n-----END CERTIFICATE-----\n");
@@ -204,6 +209,7 @@ fn limits(c: &mut Criterion) {
         ),
         ("the same certificate 100 times", same_cert),
         ("CA certificates only", ca_chain),
+        ("16 certificates, the most read", sixteen),
         ("one 256 KiB base64 block", big_block),
         ("zero bytes", vec![0; max]),
         ("0x30 bytes", vec![0x30; max]),
@@ -216,16 +222,30 @@ fn limits(c: &mut Criterion) {
             b.iter(|| PushCertificate::parse(black_box(data)))
         });
     }
-    let big_plist = {
-        let req = SignedRequest::parse(&fixture("built_by_crate.signedcsr.b64")).unwrap();
+    // The longest chain a signedCSR may hold, every link verified, and a
+    // 250 KiB one, refused by count before any signature is checked.
+    let req = SignedRequest::parse(&fixture("built_by_crate.signedcsr.b64")).unwrap();
+    let with_chain = |n: usize| {
         let mut chain = req.chain_der().to_vec();
-        while chain.iter().map(Vec::len).sum::<usize>() * 4 / 3 < max - 8_000 {
+        while chain.len() < n {
             chain.push(chain[0].clone());
         }
         SignedRequest::from_parts(req.csr_der().to_vec(), chain, req.signature().to_vec()).to_xml()
     };
-    g.bench_function("signedCSR with a long chain", |b| {
-        b.iter(|| SignedRequest::parse(black_box(big_plist.as_bytes())).map(|r| r.verify()))
+    let longest = with_chain(mdm_push_cert::MAX_CHAIN_LEN);
+    assert!(
+        SignedRequest::parse(longest.as_bytes())
+            .unwrap()
+            .verify()
+            .is_ok()
+    );
+    let too_long = with_chain(170);
+    assert!(too_long.len() < max);
+    g.bench_function("signedCSR with the longest chain accepted", |b| {
+        b.iter(|| SignedRequest::parse(black_box(longest.as_bytes())).map(|r| r.verify()))
+    });
+    g.bench_function("signedCSR with 170 chain certificates", |b| {
+        b.iter(|| SignedRequest::parse(black_box(too_long.as_bytes())).map(|r| r.verify()))
     });
     g.finish();
 }

@@ -68,9 +68,23 @@ pub(crate) struct CertificateView<'a> {
     pub(crate) validity: Validity<Rfc5280>,
     pub(crate) spki: SubjectPublicKeyInfoRef<'a>,
     /// The values of the subject's UID attributes, in encoding order.
-    pub(crate) subject_uids: Vec<AnyRef<'a>>,
+    pub(crate) subject_uids: Uids<'a>,
     /// What the extensions say.
     pub(crate) marks: Marks,
+}
+
+/// The values of a name's UID attributes: almost always exactly one, kept
+/// without allocating.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Uids<'a> {
+    pub(crate) first: Option<AnyRef<'a>>,
+    pub(crate) more: Vec<AnyRef<'a>>,
+}
+
+impl<'a> Uids<'a> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &AnyRef<'a>> {
+        self.first.iter().chain(self.more.iter())
+    }
 }
 
 /// The extensions this crate acts on.
@@ -118,10 +132,13 @@ impl<'a> CertificateView<'a> {
                 }
             }
             let subject = r.tlv_bytes()?;
-            let mut uids = Vec::with_capacity(1);
+            let mut uids = Uids::default();
             for_each_attribute(subject, |atv| {
                 if atv.oid == UID_OID {
-                    uids.push(atv.value);
+                    match uids.first {
+                        None => uids.first = Some(atv.value),
+                        Some(_) => uids.more.push(atv.value),
+                    }
                 }
                 Ok(())
             })?;

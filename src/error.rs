@@ -37,6 +37,15 @@ pub enum ParseError {
         /// What the decoder reported.
         detail: String,
     },
+    /// The file holds more certificates than
+    /// [`MAX_CERTIFICATES_PER_FILE`](crate::MAX_CERTIFICATES_PER_FILE).
+    #[error("the file holds {count} certificates, more than the {max} accepted")]
+    TooManyCertificates {
+        /// Certificates found.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The file holds two different push certificates.
     #[error("the file holds more than one push certificate")]
     MultiplePushCertificates,

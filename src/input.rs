@@ -147,16 +147,20 @@ pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<PemBlock<'_>>, ParseError> 
 pub(crate) fn decode_base64_lenient(body: &[u8]) -> Result<Vec<u8>, ParseError> {
     // Joining the lines first keeps the decoder on its vectorised path; white
     // space inside a line (rare) is removed by the forgiving decoder itself.
-    let mut joined = Vec::with_capacity(body.len());
+    // The decoded bytes are written over the joined text: one allocation.
+    let mut buf = Vec::with_capacity(body.len());
     let mut rest = body;
     while !rest.is_empty() {
         let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
         let (line, tail) = rest.split_at(end);
-        joined.extend_from_slice(line.trim_ascii());
+        buf.extend_from_slice(line.trim_ascii());
         rest = tail.get(1..).unwrap_or_default();
     }
-    base64_simd::forgiving_decode_to_vec(&joined)
-        .map_err(|_| ParseError::malformed_text("a PEM block is not valid base64"))
+    let len = base64_simd::forgiving_decode_inplace(&mut buf)
+        .map_err(|_| ParseError::malformed_text("a PEM block is not valid base64"))?
+        .len();
+    buf.truncate(len);
+    Ok(buf)
 }
 
 /// Standard base64 with padding, on one line.

@@ -35,10 +35,11 @@ pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use input::MAX_INPUT_LEN;
 pub use keys::{KeyError, PrivateKey};
 pub use push_certificate::{
-    MIN_RSA_BITS, PUSH_MARKER_OID, PushCertificate, UID_OID, VENDOR_MARKER_OID,
+    MAX_CERTIFICATES_PER_FILE, MIN_RSA_BITS, PUSH_MARKER_OID, PushCertificate, UID_OID,
+    VENDOR_MARKER_OID,
 };
 pub use signature::DigestAlgorithm;
-pub use signed_request::{RequestVerification, SignedRequest, SignedRequestError};
+pub use signed_request::{MAX_CHAIN_LEN, RequestVerification, SignedRequest, SignedRequestError};
 pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};
 pub use upload_check::UploadCheck;

@@ -9,7 +9,7 @@ use sha2::Digest as _;
 use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
-use crate::certificate_view::CertificateView;
+use crate::certificate_view::{CertificateView, Uids};
 
 use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
@@ -31,6 +31,11 @@ pub const PUSH_MARKER_OID: ObjectIdentifier =
 /// The extension Apple puts in MDM vendor certificates.
 pub const VENDOR_MARKER_OID: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113635.100.4.12");
+
+/// Most certificates a push certificate upload may hold: the push
+/// certificate with its chain is three or four; more is refused before any
+/// of them is read, which bounds the work per file.
+pub const MAX_CERTIFICATES_PER_FILE: usize = 16;
 
 /// Smallest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
@@ -104,6 +109,12 @@ impl PushCertificate {
     /// [`ParseError::Truncated`] marks an upload that was cut off.
     pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
         let mut items = input::der_items(bytes, b"CERTIFICATE")?;
+        if items.len() > MAX_CERTIFICATES_PER_FILE {
+            return Err(ParseError::TooManyCertificates {
+                count: items.len(),
+                max: MAX_CERTIFICATES_PER_FILE,
+            });
+        }
         if items.len() == 1
             && let Some(der) = items.pop()
         {
@@ -293,9 +304,9 @@ fn subrange(outer: &[u8], inner: &[u8]) -> Range<usize> {
 }
 
 /// The topic from the subject's UID attributes, wherever they sit.
-fn topic_of(uids: &[AnyRef<'_>]) -> Result<Topic, ParseError> {
+fn topic_of(uids: &Uids<'_>) -> Result<Topic, ParseError> {
     let mut found: Option<String> = None;
-    for value in uids {
+    for value in uids.iter() {
         let value = directory_string(value)?;
         match &found {
             Some(prev) if *prev != value => return Err(ParseError::MultipleTopics),

@@ -11,6 +11,11 @@ const KEY_CSR: &str = "PushCertRequestCSR";
 const KEY_CHAIN: &str = "PushCertCertificateChain";
 const KEY_SIGNATURE: &str = "PushCertSignature";
 
+/// Most certificates a signedCSR chain may hold. Apple's chain has three
+/// (vendor, WWDR intermediate, root); a longer one is refused before any
+/// signature is checked, which bounds the work per file.
+pub const MAX_CHAIN_LEN: usize = 8;
+
 /// Why a signedCSR file could not be read or does not verify.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -39,6 +44,14 @@ pub enum SignedRequestError {
     /// The certificate chain is empty or unreadable.
     #[error("the certificate chain could not be read: {0}")]
     Chain(ParseError),
+    /// The chain holds more certificates than [`MAX_CHAIN_LEN`].
+    #[error("the certificate chain holds {len} certificates, more than the {max} accepted")]
+    ChainTooLong {
+        /// Certificates in the chain.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The request inside is unreadable or its self-signature does not verify.
     #[error("the request inside is not usable: {0}")]
     Csr(CsrError),
@@ -175,6 +188,12 @@ impl SignedRequest {
         let signature = b64(KEY_SIGNATURE)?;
         let chain = input::der_items(get(KEY_CHAIN)?.as_bytes(), b"CERTIFICATE")
             .map_err(SignedRequestError::Chain)?;
+        if chain.len() > MAX_CHAIN_LEN {
+            return Err(SignedRequestError::ChainTooLong {
+                len: chain.len(),
+                max: MAX_CHAIN_LEN,
+            });
+        }
         Ok(Self {
             csr_der,
             chain,
@@ -190,6 +209,12 @@ impl SignedRequest {
     /// [`SignedRequestError::Csr`] for a request that does not verify,
     /// [`SignedRequestError::SignatureMismatch`] for a vendor signature that does not.
     pub fn verify(&self) -> Result<RequestVerification, SignedRequestError> {
+        if self.chain.len() > MAX_CHAIN_LEN {
+            return Err(SignedRequestError::ChainTooLong {
+                len: self.chain.len(),
+                max: MAX_CHAIN_LEN,
+            });
+        }
         let csr = PushCsr::from_der(&self.csr_der).map_err(SignedRequestError::Csr)?;
         let vendor = self
             .chain

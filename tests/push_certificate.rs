@@ -329,3 +329,22 @@ fn every_non_der_variant_is_refused() {
         );
     }
 }
+
+#[test]
+fn files_with_too_many_certificates_are_refused() {
+    use mdm_push_cert::MAX_CERTIFICATES_PER_FILE;
+    let pem = pki!("push_b.pem");
+    let at_limit: Vec<u8> = pem.repeat(MAX_CERTIFICATES_PER_FILE);
+    assert_eq!(
+        PushCertificate::parse(&at_limit).unwrap(),
+        PushCertificate::parse(pem).unwrap()
+    );
+    let over: Vec<u8> = pem.repeat(MAX_CERTIFICATES_PER_FILE + 1);
+    assert_eq!(
+        PushCertificate::parse(&over).unwrap_err(),
+        ParseError::TooManyCertificates {
+            count: MAX_CERTIFICATES_PER_FILE + 1,
+            max: MAX_CERTIFICATES_PER_FILE
+        }
+    );
+}

@@ -385,3 +385,28 @@ fn altered_signed_requests_fail_with_the_right_error() {
         }
     );
 }
+
+#[test]
+fn chains_longer_than_the_limit_are_refused() {
+    use mdm_push_cert::MAX_CHAIN_LEN;
+    let csr = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();
+    let signed = vendor().sign(&csr, &mut rng()).unwrap();
+    let mut chain = signed.chain_der().to_vec();
+    while chain.len() <= MAX_CHAIN_LEN {
+        chain.push(chain[0].clone());
+    }
+    let long = SignedRequest::from_parts(
+        signed.csr_der().to_vec(),
+        chain,
+        signed.signature().to_vec(),
+    );
+    let want = SignedRequestError::ChainTooLong {
+        len: MAX_CHAIN_LEN + 1,
+        max: MAX_CHAIN_LEN,
+    };
+    assert_eq!(long.verify().unwrap_err(), want);
+    assert_eq!(
+        SignedRequest::parse(long.to_base64().as_bytes()).unwrap_err(),
+        want
+    );
+}
