@@ -25,7 +25,7 @@ fn fail(e: impl std::fmt::Display) -> Fatal {
 }
 
 fn step(n: u32, title: &str) {
-    println!("\n== {n}. {title}");
+    outln!("\n== {n}. {title}");
 }
 
 /// Runs the lifecycle: registration a year before `now`, renewal at `now`,
@@ -36,8 +36,8 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     let vendor_key = PrivateKey::parse(VENDOR_KEY).map_err(fail)?;
     let mut portal = Portal::new(AAI2, PrivateKey::parse(AAI2_KEY).map_err(fail)?).map_err(fail)?;
     let registered_at = now - Duration::days(350);
-    println!("demo PKI: stand-in Apple CAs, vendor \"Example Vendor\", one customer");
-    println!(
+    outln!("demo PKI: stand-in Apple CAs, vendor \"Example Vendor\", one customer");
+    outln!(
         "renewal happens at {} (registration 350 days earlier)",
         rfc3339(now)
     );
@@ -52,7 +52,7 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         .common_name("Example School")
         .build(&key_a, &mut rng)
         .map_err(fail)?;
-    println!(
+    outln!(
         "CSR subject {}, RSA {} bits",
         csr_a.subject(),
         csr_a.key_bits()
@@ -66,13 +66,13 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     let v = SignedRequest::parse(upload.as_bytes())
         .and_then(|r| r.verify())
         .map_err(fail)?;
-    println!(
+    outln!(
         "signedCSR: {} bytes of base64; signature verified ({}); chain:",
         upload.len(),
         v.digest
     );
     for s in &v.chain_subjects {
-        println!("  {s}");
+        outln!("  {s}");
     }
 
     step(
@@ -85,8 +85,8 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         .expected_csr(&csr_a)
         .check(&cert_a)
         .map_err(|e| fail(e.detail()))?;
-    println!("accepted: topic {}", current.topic());
-    println!(
+    outln!("accepted: topic {}", current.topic());
+    outln!(
         "valid {} .. {}",
         rfc3339(current.not_before()),
         rfc3339(current.not_after())
@@ -95,7 +95,7 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     // --- A year later: renewal ---------------------------------------------
     step(4, "350 days later: the expiry sweep");
     let e = current.expiry(now);
-    println!(
+    outln!(
         "status {} ({} days remaining): time to renew",
         e.status(),
         e.days_remaining().unwrap_or_default()
@@ -109,7 +109,7 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         .map_err(fail)?;
     let vendor = VendorSigner::with_chain(VENDOR, &vendor_key, VENDOR_CHAIN, now).map_err(fail)?;
     vendor.sign(&csr_b, &mut rng).map_err(fail)?;
-    println!("signedCSR made for the renewal; the server stores the new CSR's key");
+    outln!("signedCSR made for the renewal; the server stores the new CSR's key");
 
     let check = UploadCheck::new(now)
         .trust_anchors(anchors)
@@ -119,8 +119,8 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     step(6, "the portal renews (same topic); the customer uploads it");
     let renewed_der = portal.issue(&csr_b, TOPIC, now).map_err(fail)?;
     let renewed = check.check(&renewed_der).map_err(|e| fail(e.detail()))?;
-    println!("accepted: topic {} (unchanged)", renewed.topic());
-    println!(
+    outln!("accepted: topic {} (unchanged)", renewed.topic());
+    outln!(
         "valid until {}; status {}",
         rfc3339(renewed.not_after()),
         renewed.expiry(now).status()
@@ -148,12 +148,12 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         match check.check(bytes) {
             Ok(_) => return Err(fail(format!("{what} was accepted"))),
             Err(e) => {
-                println!("rejected [{}]", e.code());
-                println!("{}", e.message(lang));
-                println!("-> {}", e.remedy(lang).replace('\n', " "));
+                outln!("rejected [{}]", e.code());
+                outln!("{}", e.message(lang));
+                outln!("-> {}", e.remedy(lang).replace('\n', " "));
             }
         }
     }
-    println!("\ndemo complete: 1 renewal accepted, 3 mistakes rejected");
+    outln!("\ndemo complete: 1 renewal accepted, 3 mistakes rejected");
     Ok(())
 }

@@ -4,6 +4,23 @@
 //! Exit codes: 0 success (accepted, verified); 1 rejected or not verified;
 //! 2 usage error or unreadable file.
 
+/// Writes a line to standard output. A closed pipe (`| head`) is not an
+/// error worth a panic: the rest of the output is dropped.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// As `outln!`, without the line end.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod demo;
 mod portal;
 
@@ -273,7 +290,7 @@ fn run(command: Command) -> Result<u8, Fatal> {
                 b = b.email_address(v);
             }
             let csr = b.build(&key, &mut rng).map_err(|e| Fatal(e.to_string()))?;
-            print!("{}", csr.to_pem());
+            out!("{}", csr.to_pem());
             Ok(0)
         }
         Command::Sign {
@@ -298,9 +315,9 @@ fn run(command: Command) -> Result<u8, Fatal> {
                 .sign(&request, &mut rand::rng())
                 .map_err(|e| Fatal::file(&csr, e))?;
             if xml {
-                print!("{}", signed.to_xml());
+                out!("{}", signed.to_xml());
             } else {
-                println!("{}", signed.to_base64());
+                outln!("{}", signed.to_base64());
             }
             Ok(0)
         }
@@ -363,35 +380,35 @@ fn report_check(check: &UploadCheck, bytes: &[u8], lang: Lang, as_json: bool) ->
     match &result {
         Ok(cert) => {
             if as_json {
-                println!(
+                outln!(
                     "{}",
                     json!({"ok": true, "code": null, "message": null, "remedy": null, "detail": null,
                            "topic": topic, "not_after": not_after,
                            "status": cert.expiry(check_now(check)).status()})
                 );
             } else {
-                println!("accepted");
-                println!("topic:     {}", cert.topic());
-                println!("not after: {}", rfc3339(cert.not_after()));
-                println!("status:    {}", cert.expiry(check_now(check)).status());
+                outln!("accepted");
+                outln!("topic:     {}", cert.topic());
+                outln!("not after: {}", rfc3339(cert.not_after()));
+                outln!("status:    {}", cert.expiry(check_now(check)).status());
             }
             0
         }
         Err(e) => {
             if as_json {
-                println!(
+                outln!(
                     "{}",
                     json!({"ok": false, "code": e.code(), "message": e.message(lang),
                            "remedy": e.remedy(lang), "detail": e.detail(),
                            "topic": topic, "not_after": not_after})
                 );
             } else {
-                println!("rejected ({})", e.code());
-                println!("{}", e.message(lang));
-                println!();
-                println!("{}", e.remedy(lang));
-                println!();
-                println!("detail: {}", e.detail());
+                outln!("rejected ({})", e.code());
+                outln!("{}", e.message(lang));
+                outln!();
+                outln!("{}", e.remedy(lang));
+                outln!();
+                outln!("detail: {}", e.detail());
             }
             1
         }
@@ -421,7 +438,7 @@ fn print_certificate(c: &PushCertificate, now: OffsetDateTime, as_json: bool) {
     let e = c.expiry(now);
     let days = (c.not_after() - now).whole_days();
     if as_json {
-        println!(
+        outln!(
             "{}",
             json!({
                 "kind": "push_certificate",
@@ -439,16 +456,16 @@ fn print_certificate(c: &PushCertificate, now: OffsetDateTime, as_json: bool) {
             })
         );
     } else {
-        println!("topic:          {}", c.topic());
-        println!("subject:        {}", c.subject());
-        println!("issuer:         {}", c.issuer());
-        println!("serial:         {}", c.serial_hex());
-        println!("not before:     {}", rfc3339(c.not_before()));
-        println!("not after:      {}", rfc3339(c.not_after()));
-        println!("status:         {} ({days} days remaining)", e.status());
-        println!("key:            RSA {} bits", c.rsa_key_bits());
-        println!("sha256:         {}", c.sha256_fingerprint_hex());
-        println!(
+        outln!("topic:          {}", c.topic());
+        outln!("subject:        {}", c.subject());
+        outln!("issuer:         {}", c.issuer());
+        outln!("serial:         {}", c.serial_hex());
+        outln!("not before:     {}", rfc3339(c.not_before()));
+        outln!("not after:      {}", rfc3339(c.not_after()));
+        outln!("status:         {} ({days} days remaining)", e.status());
+        outln!("key:            RSA {} bits", c.rsa_key_bits());
+        outln!("sha256:         {}", c.sha256_fingerprint_hex());
+        outln!(
             "push marker:    {}",
             if c.has_push_marker() {
                 "yes (1.2.840.113635.100.6.3.2)"
@@ -463,7 +480,7 @@ fn report_request(req: &SignedRequest, as_json: bool) -> u8 {
     match req.verify() {
         Ok(v) => {
             if as_json {
-                println!(
+                outln!(
                     "{}",
                     json!({"kind": "signed_request", "ok": true, "digest": v.digest.name(),
                            "chain": v.chain_subjects, "chain_links": v.chain_links,
@@ -471,28 +488,28 @@ fn report_request(req: &SignedRequest, as_json: bool) -> u8 {
                            "error": null})
                 );
             } else {
-                println!("signature:   verified ({})", v.digest);
-                println!(
+                outln!("signature:   verified ({})", v.digest);
+                outln!(
                     "request:     {} (RSA {} bits)",
                     v.csr.subject(),
                     v.csr.key_bits()
                 );
-                println!("chain links: {}", if v.chain_links { "yes" } else { "no" });
+                outln!("chain links: {}", if v.chain_links { "yes" } else { "no" });
                 for (i, s) in v.chain_subjects.iter().enumerate() {
-                    println!("chain[{i}]:    {s}");
+                    outln!("chain[{i}]:    {s}");
                 }
             }
             0
         }
         Err(e) => {
             if as_json {
-                println!(
+                outln!(
                     "{}",
                     json!({"kind": "signed_request", "ok": false, "digest": null, "chain": [],
                            "error": e.to_string()})
                 );
             } else {
-                println!("signature:   NOT verified: {e}");
+                outln!("signature:   NOT verified: {e}");
             }
             1
         }

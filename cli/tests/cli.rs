@@ -386,3 +386,32 @@ fn demo_runs_the_lifecycle() {
     let o = run(&["demo", "--now", "2026-06-01T09:00:00Z", "--lang", "ja"]);
     assert!(stdout(&o).contains("証明書の公開キーが違います。"));
 }
+
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    // The reading end is closed before the tool writes (as `| head` does
+    // after its lines): the tool must finish without a panic or backtrace.
+    for args in [
+        vec!["demo", "--now", "2026-06-01T09:00:00Z"],
+        vec!["inspect", "PKI:push_b.pem", "--now", NOW],
+    ] {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.strip_prefix("PKI:").map_or_else(|| a.to_string(), pki))
+            .collect();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mdm-push-cert"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}
