@@ -190,16 +190,18 @@ impl TrustAnchors {
     /// # Errors
     /// [`TrustError`] says which link failed.
     pub fn verify(&self, cert: &PushCertificate, now: OffsetDateTime) -> Result<(), TrustError> {
-        let raw = RawCertificate::from_der(cert.der()).map_err(|_| TrustError::BadSignature {
-            issuer: cert.issuer().to_owned(),
-        })?;
-        self.verify_raw(&raw, cert.issuer(), now)
+        // The issuer's name is formatted only for an error: formatting costs
+        // more than the search.
+        let issuer = || cert.issuer().to_owned();
+        let raw = RawCertificate::from_der(cert.der())
+            .map_err(|_| TrustError::BadSignature { issuer: issuer() })?;
+        self.verify_raw(&raw, issuer, now)
     }
 
-    pub(crate) fn verify_raw(
+    fn verify_raw(
         &self,
         raw: &RawCertificate<'_>,
-        issuer: &str,
+        issuer: impl FnOnce() -> String,
         now: OffsetDateTime,
     ) -> Result<(), TrustError> {
         let mut name_matched = false;
@@ -243,13 +245,9 @@ impl TrustAnchors {
             return Err(e);
         }
         if name_matched && !unchained {
-            Err(TrustError::BadSignature {
-                issuer: issuer.to_owned(),
-            })
+            Err(TrustError::BadSignature { issuer: issuer() })
         } else {
-            Err(TrustError::UnknownIssuer {
-                issuer: issuer.to_owned(),
-            })
+            Err(TrustError::UnknownIssuer { issuer: issuer() })
         }
     }
 }
