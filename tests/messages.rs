@@ -23,7 +23,9 @@ fn all_variants() -> Vec<UploadError> {
 
 /// (code, Japanese message as the guide prints it, English message)
 fn expected(e: &UploadError) -> (&'static str, &'static str, &'static str) {
-    // No wildcard: a new variant must add a row here.
+    // `UploadError` is #[non_exhaustive], so outside the crate a wildcard arm
+    // is required; it panics, and `all_variants` must list every variant (the
+    // count is asserted), so a new variant fails this test until it has a row.
     match e {
         UploadError::InvalidCertificate { .. } => (
             "invalid_certificate",
