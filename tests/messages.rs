@@ -24,8 +24,9 @@ fn all_variants() -> Vec<UploadError> {
 /// (code, Japanese message as the guide prints it, English message)
 fn expected(e: &UploadError) -> (&'static str, &'static str, &'static str) {
     // `UploadError` is #[non_exhaustive], so outside the crate a wildcard arm
-    // is required; it panics, and `all_variants` must list every variant (the
-    // count is asserted), so a new variant fails this test until it has a row.
+    // is required. Inside the crate `code`, `message` and `remedy` match
+    // without one, so a new variant does not compile until it has texts; it
+    // then belongs in `all_variants` and here.
     match e {
         UploadError::InvalidCertificate { .. } => (
             "invalid_certificate",
