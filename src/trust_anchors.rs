@@ -31,6 +31,7 @@ pub(crate) struct Authority {
     pub(crate) not_before: OffsetDateTime,
     pub(crate) not_after: OffsetDateTime,
     pub(crate) key: Option<RsaVerifier>,
+    pub(crate) subject_key_id: Option<Vec<u8>>,
 }
 
 impl Authority {
@@ -46,6 +47,11 @@ impl Authority {
             not_before: to_offset(tbs.validity().not_before)?,
             not_after: to_offset(tbs.validity().not_after)?,
             key: rsa_public_key(raw.spki),
+            subject_key_id: tbs
+                .get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
+                .ok()
+                .flatten()
+                .map(|(_, id)| id.0.as_bytes().to_vec()),
         })
     }
 

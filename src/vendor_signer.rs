@@ -4,7 +4,7 @@ use der::Decode as _;
 use rand_core::CryptoRng;
 use time::OffsetDateTime;
 use x509_cert::Certificate;
-use x509_cert::ext::pkix::{AuthorityKeyIdentifier, SubjectKeyIdentifier};
+use x509_cert::ext::pkix::AuthorityKeyIdentifier;
 
 use crate::csr::PushCsr;
 use crate::error::ParseError;
@@ -161,20 +161,13 @@ impl VendorSigner {
             .map(|k| k.as_bytes().to_vec());
         let mut found = None;
         for wwdr in [APPLE_WWDR_CA_G3, APPLE_WWDR_CA_G4, APPLE_WWDR_CA] {
-            let a = Authority::from_der(wwdr).map_err(VendorError::Chain)?;
-            if a.subject_der != raw.issuer {
+            // Compare names before loading the intermediate's key.
+            let named = RawCertificate::from_der(wwdr).is_ok_and(|w| w.subject == raw.issuer);
+            if !named {
                 continue;
             }
-            let ski = Certificate::from_der(wwdr)
-                .ok()
-                .and_then(|c| {
-                    c.tbs_certificate()
-                        .get_extension::<SubjectKeyIdentifier>()
-                        .ok()
-                        .flatten()
-                })
-                .map(|(_, s)| s.0.as_bytes().to_vec());
-            let ids_agree = match (&aki, &ski) {
+            let a = Authority::from_der(wwdr).map_err(VendorError::Chain)?;
+            let ids_agree = match (&aki, &a.subject_key_id) {
                 (Some(a), Some(s)) => a == s,
                 _ => true,
             };
