@@ -57,18 +57,7 @@ pub(crate) fn rfc4514(name: &Name) -> String {
             if j > 0 {
                 out.push('+');
             }
-            let text = match atv.value.tag() {
-                Tag::Utf8String => Utf8StringRef::new(atv.value.value())
-                    .ok()
-                    .map(|s| s.as_str()),
-                Tag::PrintableString => PrintableStringRef::new(atv.value.value())
-                    .ok()
-                    .map(|s| s.as_str()),
-                Tag::Ia5String => Ia5StringRef::new(atv.value.value())
-                    .ok()
-                    .map(|s| s.as_str()),
-                _ => None,
-            };
+            let text = directory_str(atv.value.tag(), atv.value.value());
             match (short_name(&atv.oid), text) {
                 (Some(key), Some(value)) => {
                     out.push_str(key);
@@ -98,6 +87,18 @@ pub(crate) fn rfc4514_der(der: &[u8]) -> String {
             }
             out
         }
+    }
+}
+
+/// The text of a directory string value: UTF8String, PrintableString or
+/// IA5String (the types certificate names in this domain use); `None` for
+/// any other type or an invalid value.
+pub(crate) fn directory_str(tag: Tag, bytes: &[u8]) -> Option<&str> {
+    match tag {
+        Tag::Utf8String => Utf8StringRef::new(bytes).ok().map(|s| s.as_str()),
+        Tag::PrintableString => PrintableStringRef::new(bytes).ok().map(|s| s.as_str()),
+        Tag::Ia5String => Ia5StringRef::new(bytes).ok().map(|s| s.as_str()),
+        _ => None,
     }
 }
 

@@ -3,7 +3,7 @@
 use core::ops::Range;
 use std::sync::OnceLock;
 
-use der::asn1::{AnyRef, Ia5StringRef, ObjectIdentifier, PrintableStringRef, Utf8StringRef};
+use der::asn1::{AnyRef, ObjectIdentifier};
 use der::{Decode as _, Tag, Tagged as _};
 use sha2::Digest as _;
 use spki::SubjectPublicKeyInfoRef;
@@ -320,18 +320,19 @@ fn topic_of(uids: &Uids<'_>) -> Result<Topic, ParseError> {
 
 fn directory_string(value: &AnyRef<'_>) -> Result<String, ParseError> {
     let bytes = value.value();
-    let s = match value.tag() {
-        Tag::Utf8String => Utf8StringRef::new(bytes).map(|s| s.as_str().to_owned()),
-        Tag::PrintableString => PrintableStringRef::new(bytes).map(|s| s.as_str().to_owned()),
-        Tag::Ia5String => Ia5StringRef::new(bytes).map(|s| s.as_str().to_owned()),
-        _ => {
-            return Err(ParseError::InvalidTopic {
-                uid: String::from_utf8_lossy(bytes).into_owned(),
-                reason: crate::topic::TopicError::WrongPrefix,
-            });
+    match value.tag() {
+        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String => {
+            name::directory_str(value.tag(), bytes)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ParseError::malformed_text("the UID attribute is not a valid string")
+                })
         }
-    };
-    s.map_err(|e| ParseError::malformed(&e))
+        _ => Err(ParseError::InvalidTopic {
+            uid: String::from_utf8_lossy(bytes).into_owned(),
+            reason: crate::topic::TopicError::WrongPrefix,
+        }),
+    }
 }
 
 fn rsa_modulus_bits(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<usize, ParseError> {
