@@ -9,6 +9,10 @@ use mdm_push_cert::{
     SignedRequestError, UploadCheck, VendorError, VendorSigner,
 };
 use rand::SeedableRng as _;
+
+#[path = "support/altered.rs"]
+mod altered;
+use altered::verify_altered;
 use time::macros::datetime;
 
 macro_rules! pki {
@@ -343,28 +347,19 @@ fn pem(der: &[u8]) -> String {
 fn altered_signed_requests_fail_with_the_right_error() {
     let csr = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();
     let signed = vendor().sign(&csr, &mut rng()).unwrap();
-    let xml = signed.to_xml();
     // Flip one byte of the signature.
     let mut sig = signed.signature().to_vec();
     sig[10] ^= 1;
-    let bad_sig = xml.replace(&b64(signed.signature()), &b64(&sig));
     assert_eq!(
-        SignedRequest::parse(bad_sig.as_bytes())
-            .unwrap()
-            .verify()
-            .unwrap_err(),
+        verify_altered(&signed, signed.csr_der().to_vec(), sig),
         SignedRequestError::SignatureMismatch
     );
     // Flip one byte inside the request.
     let mut der = signed.csr_der().to_vec();
     let at = der.windows(8).position(|w| w == b"Customer").unwrap();
     der[at] ^= 0x20;
-    let bad_csr = xml.replace(&b64(signed.csr_der()), &b64(&der));
     assert_eq!(
-        SignedRequest::parse(bad_csr.as_bytes())
-            .unwrap()
-            .verify()
-            .unwrap_err(),
+        verify_altered(&signed, der, signed.signature().to_vec()),
         SignedRequestError::Csr(CsrError::BadSignature)
     );
     // Structural damage.
@@ -377,7 +372,7 @@ fn altered_signed_requests_fail_with_the_right_error() {
             .unwrap_err(),
         SignedRequestError::NotPlist
     );
-    let missing = xml.replace("PushCertSignature", "Other");
+    let missing = signed.to_xml().replace("PushCertSignature", "Other");
     assert_eq!(
         SignedRequest::parse(missing.as_bytes()).unwrap_err(),
         SignedRequestError::MissingKey {
