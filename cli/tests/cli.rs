@@ -22,6 +22,11 @@ fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `inspect FILE --now NOW --json` on a fixture, parsed.
+fn inspect_json(file: &str) -> serde_json::Value {
+    json(&run(&["inspect", &pki(file), "--now", NOW, "--json"]))
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -89,13 +94,7 @@ fn inspect_certificate_text_and_json() {
         out.contains("status:         valid (356 days remaining)"),
         "{out}"
     );
-    let j = json(&run(&[
-        "inspect",
-        &pki("push_a.pem"),
-        "--now",
-        NOW,
-        "--json",
-    ]));
+    let j = inspect_json("push_a.pem");
     assert_eq!(
         j["topic"],
         "com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f"
@@ -106,30 +105,12 @@ fn inspect_certificate_text_and_json() {
     assert_eq!(j["days_remaining"], 12);
     assert_eq!(j["key_bits"], 2048);
     assert_eq!(j["push_marker"], true);
-    let j = json(&run(&[
-        "inspect",
-        &pki("push_expired.pem"),
-        "--now",
-        NOW,
-        "--json",
-    ]));
+    let j = inspect_json("push_expired.pem");
     assert_eq!(j["status"], "expired");
-    let j = json(&run(&[
-        "inspect",
-        &pki("push_not_yet_valid.pem"),
-        "--now",
-        NOW,
-        "--json",
-    ]));
+    let j = inspect_json("push_not_yet_valid.pem");
     assert_eq!(j["status"], "not_yet_valid");
     // DER works the same.
-    let j = json(&run(&[
-        "inspect",
-        &pki("push_b.der"),
-        "--now",
-        NOW,
-        "--json",
-    ]));
+    let j = inspect_json("push_b.der");
     assert_eq!(j["not_after"], "2026-12-19T23:59:59Z");
 }
 
