@@ -21,6 +21,7 @@ struct Workload {
     request: Vec<u8>,
     previous: Vec<u8>,
     anchors: TrustAnchors,
+    request_anchors: TrustAnchors,
     now: OffsetDateTime,
     sweep: Vec<Vec<u8>>,
 }
@@ -34,7 +35,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn workload() -> Workload {
-    let (name, pem, request, previous, anchors, now) =
+    let (name, pem, request, previous, anchors, request_anchors, now) =
         match std::env::var_os("MDM_PUSH_CERT_REALWORLD") {
             Some(dir) => {
                 let dir = std::path::PathBuf::from(dir);
@@ -45,6 +46,7 @@ fn workload() -> Workload {
                     read("signed-requests/pitstop_PushCertificateRequest_2026.plist.b64"),
                     read("push/pitstop_push_2025.pem"),
                     TrustAnchors::apple(),
+                    TrustAnchors::apple_vendor(),
                     time::macros::datetime!(2026-03-01 12:00 UTC),
                 )
             }
@@ -54,6 +56,7 @@ fn workload() -> Workload {
                 fixture("built_by_crate.signedcsr.b64"),
                 fixture("push_a.pem"),
                 TrustAnchors::from_pem(&fixture("anchors.pem")).unwrap(),
+                TrustAnchors::from_pem(&fixture("vendor_intermediates.pem")).unwrap(),
                 time::macros::datetime!(2025-12-28 12:00 UTC),
             ),
         };
@@ -84,6 +87,7 @@ fn workload() -> Workload {
         request,
         previous,
         anchors,
+        request_anchors,
         now,
         sweep,
     }
@@ -94,7 +98,7 @@ fn upload(c: &mut Criterion) {
     let _ = w.name;
     let expected = SignedRequest::parse(&w.request)
         .unwrap()
-        .verify()
+        .verify_signatures_only()
         .unwrap()
         .csr;
     let previous = PushCertificate::parse(&w.previous).unwrap();
@@ -169,7 +173,7 @@ fn signing(c: &mut Criterion) {
         b.iter(|| {
             SignedRequest::parse(black_box(&w.request))
                 .unwrap()
-                .verify()
+                .verify_with_anchors(&w.request_anchors, w.now)
                 .unwrap()
         })
     });
@@ -232,20 +236,28 @@ fn limits(c: &mut Criterion) {
         }
         SignedRequest::from_parts(req.csr_der().to_vec(), chain, req.signature().to_vec()).to_xml()
     };
+    let anchors = TrustAnchors::from_pem(&fixture("vendor_intermediates.pem")).unwrap();
+    let now = time::macros::datetime!(2025-12-28 12:00 UTC);
     let longest = with_chain(mdm_push_cert::MAX_CHAIN_LEN);
     assert!(
         SignedRequest::parse(longest.as_bytes())
             .unwrap()
-            .verify()
+            .verify_with_anchors(&anchors, now)
             .is_ok()
     );
     let too_long = with_chain(170);
     assert!(too_long.len() < max);
     g.bench_function("signedCSR with the longest chain accepted", |b| {
-        b.iter(|| SignedRequest::parse(black_box(longest.as_bytes())).map(|r| r.verify()))
+        b.iter(|| {
+            SignedRequest::parse(black_box(longest.as_bytes()))
+                .map(|r| r.verify_with_anchors(&anchors, now))
+        })
     });
     g.bench_function("signedCSR with 170 chain certificates", |b| {
-        b.iter(|| SignedRequest::parse(black_box(too_long.as_bytes())).map(|r| r.verify()))
+        b.iter(|| {
+            SignedRequest::parse(black_box(too_long.as_bytes()))
+                .map(|r| r.verify_with_anchors(&anchors, now))
+        })
     });
     g.finish();
 }

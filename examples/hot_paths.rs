@@ -73,10 +73,12 @@ fn main() {
         }
         "r1" => {
             let b64 = fixture("built_by_crate.signedcsr.b64");
+            let anchors =
+                TrustAnchors::from_pem(&fixture("vendor_intermediates.pem")).expect("anchors");
             (0..n).for_each(|_| {
                 sink += SignedRequest::parse(&b64)
                     .expect("parse")
-                    .verify()
+                    .verify_with_anchors(&anchors, now)
                     .expect("verify")
                     .chain_subjects
                     .len()

@@ -85,7 +85,8 @@ pub(crate) fn signed_request(data: &[u8]) {
             SignedRequest::from_xml(req.to_xml().as_bytes()).as_ref(),
             Ok(&req)
         );
-        let _ = req.verify();
+        let _ = req.verify_signatures_only();
+        let _ = req.verify(datetime!(2025-12-28 12:00 UTC));
     }
 }
 

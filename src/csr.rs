@@ -10,10 +10,11 @@ use x509_cert::builder::{Builder as _, RequestBuilder};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::request::CertReq;
 
+use crate::asn1::{self, tag};
+use crate::certificate::{part, signed};
 use crate::input;
 use crate::keys::PrivateKey;
-use crate::raw::RawSigned;
-use crate::signature::{DigestAlgorithm, RSA_ENCRYPTION, rsa_public_key};
+use crate::signature::{DigestAlgorithm, rsa_public_key};
 
 const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
@@ -87,31 +88,43 @@ impl PushCsr {
     /// [`CsrError`] says why the request is not usable.
     pub fn from_der(der: &[u8]) -> Result<Self, CsrError> {
         input::check_size(der).map_err(CsrError::Input)?;
-        input::check_der_extent(der).map_err(CsrError::Input)?;
-        let req = CertReq::from_der(der).map_err(|_| CsrError::Malformed)?;
-        let raw = RawSigned::from_der(der).map_err(|_| CsrError::Malformed)?;
-        let spki_bytes = raw.request_spki().map_err(|_| CsrError::Malformed)?;
-        let alg = &req.info.public_key.algorithm.oid;
-        if *alg != RSA_ENCRYPTION {
+        let der = input::check_der_extent(der).map_err(CsrError::Input)?;
+        // The structure, decoded by x509-cert; then the parts this crate
+        // signs and compares, located by the crate's own reader.
+        CertReq::from_der(der).map_err(|_| CsrError::Malformed)?;
+        let (outer, info) = signed(der).map_err(|_| CsrError::Malformed)?;
+        // CertificationRequestInfo ::= SEQUENCE { version, subject, subjectPKInfo, attributes }
+        let mut r = info.reader();
+        let fields = (|| {
+            r.read_tag(tag::INTEGER, "")?;
+            let subject = r.read_tag(tag::SEQUENCE, "")?;
+            let spki = r.read_tag(tag::SEQUENCE, "")?;
+            let mut s = spki.reader();
+            let alg = s.read_tag(tag::SEQUENCE, "")?;
+            let alg_oid = asn1::oid(&alg.reader().read()?)?;
+            Ok::<_, asn1::DerError>((subject, spki, alg_oid))
+        })();
+        let (subject, spki, alg_oid) = fields.map_err(|_| CsrError::Malformed)?;
+        if alg_oid != crate::oids::RSA_ENCRYPTION {
             return Err(CsrError::NotRsa {
-                algorithm: alg.to_string(),
+                algorithm: crate::oids::dotted(alg_oid),
             });
         }
-        let key = rsa_public_key(spki_bytes).ok_or(CsrError::Malformed)?;
-        let oid = raw.signature_algorithm.oid;
-        let digest = DigestAlgorithm::from_signature_oid(&oid).ok_or_else(|| {
+        let key = rsa_public_key(spki.bytes).ok_or(CsrError::Malformed)?;
+        let oid = part(der, &outer.algorithm_oid);
+        let params = outer.algorithm_params.as_ref().map(|p| part(der, p));
+        let digest = DigestAlgorithm::from_rsa_algorithm(oid, params).ok_or_else(|| {
             CsrError::UnsupportedSignatureAlgorithm {
-                oid: oid.to_string(),
+                oid: crate::oids::dotted(oid),
             }
         })?;
-        if !digest.verify(&key, raw.tbs, raw.signature) {
+        if !digest.verify(&key, part(der, &outer.tbs), part(der, &outer.signature)) {
             return Err(CsrError::BadSignature);
         }
-        let start = (spki_bytes.as_ptr() as usize).saturating_sub(der.as_ptr() as usize);
         Ok(Self {
             der: der.to_vec(),
-            spki: start..start + spki_bytes.len(),
-            subject: crate::name::rfc4514(&req.info.subject),
+            spki: spki.range(),
+            subject: crate::name::rfc4514_der(subject.bytes),
             key_bits: key.bits(),
             digest,
         })
@@ -232,6 +245,16 @@ impl CsrBuilder {
     pub fn email_address(mut self, email: impl Into<String>) -> Self {
         self.email_address = Some(email.into());
         self
+    }
+
+    /// Checks every field without building anything: what
+    /// [`build`](Self::build) would refuse for the subject, it refuses here,
+    /// so a caller can validate input before creating a key.
+    ///
+    /// # Errors
+    /// [`CsrError::InvalidSubject`] for a field out of bounds.
+    pub fn check(&self) -> Result<(), CsrError> {
+        self.subject().map(|_| ())
     }
 
     fn subject(&self) -> Result<Name, CsrError> {

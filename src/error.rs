@@ -75,6 +75,50 @@ pub enum ParseError {
         /// What is wrong with it.
         reason: TopicError,
     },
+    /// The certificate is not X.509 version 3 (v1 and v2 carry no extensions).
+    #[error("the certificate is not X.509 version 3")]
+    NotVersion3,
+    /// The signature algorithm inside the signed part differs from the one
+    /// outside it (RFC 5280 §4.1.1.2).
+    #[error("the certificate's signed and outer signature algorithms differ")]
+    SignatureAlgorithmMismatch,
+    /// The issuer or subject name is not valid: not DER, or an attribute
+    /// that is not a valid string of its type.
+    #[error("the certificate's {which} name is not valid: {detail}")]
+    InvalidName {
+        /// `issuer` or `subject`.
+        which: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+    /// An extension appears twice (RFC 5280 §4.2).
+    #[error("the extension {oid} appears more than once")]
+    DuplicateExtension {
+        /// The extension's OID, dotted.
+        oid: String,
+    },
+    /// An extension this crate does not process is marked critical.
+    #[error("the critical extension {oid} is not one this crate can process")]
+    UnknownCriticalExtension {
+        /// The extension's OID, dotted.
+        oid: String,
+    },
+    /// An extension this crate knows does not decode.
+    #[error("the {name} extension is malformed: {detail}")]
+    InvalidExtension {
+        /// The extension's name.
+        name: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The extended key usage does not allow TLS client authentication,
+    /// which APNs requires of a push certificate.
+    #[error("the certificate's extended key usage does not allow TLS client authentication")]
+    NotClientAuth,
+    /// The key usage does not include digitalSignature, which the APNs TLS
+    /// handshake needs.
+    #[error("the certificate's key usage does not include digitalSignature")]
+    NoDigitalSignature,
     /// The public key is not RSA.
     #[error("the public key is not RSA (algorithm {algorithm})")]
     NotRsa {
@@ -125,6 +169,38 @@ pub enum TrustError {
         /// The algorithm OID.
         oid: String,
     },
+    /// A certificate on the path issued another but may not: it is not a CA.
+    #[error("{subject} is not a certification authority: {reason}")]
+    IssuerNotCa {
+        /// Its subject.
+        subject: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A CA's pathLenConstraint does not allow the intermediates below it.
+    #[error("the path is longer than {subject} allows (pathLenConstraint)")]
+    PathLenExceeded {
+        /// The CA whose constraint is exceeded.
+        subject: String,
+    },
+    /// A CA's extended key usage does not allow TLS client authentication.
+    #[error(
+        "the certification authority {subject} may not issue client certificates (extended key usage)"
+    )]
+    IssuerNotForClientAuth {
+        /// The CA.
+        subject: String,
+    },
+    /// A signature on a push certificate's path uses SHA-1, which Apple has
+    /// not used there for years.
+    #[error("the signature on {subject} uses SHA-1, which is not accepted for push certificates")]
+    WeakSignatureAlgorithm {
+        /// The certificate whose signature uses SHA-1.
+        subject: String,
+    },
+    /// The search for a path tried more issuers than it allows.
+    #[error("too many candidate issuers share the issuer's name")]
+    TooManyCandidates,
     /// A certification authority on the path is outside its validity period.
     #[error(
         "the certification authority {subject} is valid from {not_before} to {not_after}, not at the time of the check"

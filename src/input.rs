@@ -60,8 +60,10 @@ pub(crate) fn looks_like_der(bytes: &[u8]) -> bool {
 }
 
 /// Checks that a DER input is one complete SEQUENCE: shorter than its length
-/// says is truncated, longer carries trailing data.
-pub(crate) fn check_der_extent(bytes: &[u8]) -> Result<(), ParseError> {
+/// says is truncated, longer carries trailing data unless what follows is
+/// white space or NUL padding (a `.cer` saved with a final newline), which is
+/// cut off: the DER alone is returned.
+pub(crate) fn check_der_extent(bytes: &[u8]) -> Result<&[u8], ParseError> {
     let header = match header_of(bytes) {
         Ok(h) => h,
         Err(_) if bytes.len() < 6 => return Err(ParseError::Truncated),
@@ -74,17 +76,11 @@ pub(crate) fn check_der_extent(bytes: &[u8]) -> Result<(), ParseError> {
         .and_then(|h| h + header.length())
         .map_err(|e| ParseError::malformed(&e))?;
     let total = usize::try_from(total).map_err(|e| ParseError::malformed(&e))?;
-    match bytes.len().cmp(&total) {
-        core::cmp::Ordering::Less => Err(ParseError::Truncated),
-        core::cmp::Ordering::Equal => Ok(()),
-        core::cmp::Ordering::Greater => {
-            let rest = bytes.get(total..).unwrap_or_default();
-            if rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
-                Ok(())
-            } else {
-                Err(ParseError::TrailingData)
-            }
-        }
+    let (der, rest) = bytes.split_at_checked(total).ok_or(ParseError::Truncated)?;
+    if rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+        Ok(der)
+    } else {
+        Err(ParseError::TrailingData)
     }
 }
 
@@ -178,7 +174,7 @@ pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, Pars
     // the character '0', which is 0x30); otherwise report why the DER is not.
     if looks_like_der(trimmed) {
         match check_der_extent(trimmed) {
-            Ok(()) => return Ok(vec![trimmed.to_vec()]),
+            Ok(der) => return Ok(vec![der.to_vec()]),
             Err(e) if FIND_BEGIN.find(trimmed).is_none() => return Err(e),
             Err(_) => {}
         }
@@ -186,8 +182,9 @@ pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, Pars
     let blocks = pem_blocks(trimmed)?;
     let mut out = Vec::new();
     for block in blocks.iter().filter(|b| b.label == label) {
-        let der = decode_base64_lenient(block.body)?;
-        check_der_extent(&der)?;
+        let mut der = decode_base64_lenient(block.body)?;
+        let len = check_der_extent(&der)?.len();
+        der.truncate(len);
         out.push(der);
     }
     if out.is_empty() {

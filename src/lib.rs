@@ -13,15 +13,16 @@
     clippy::unimplemented
 )]
 
-mod certificate_view;
+mod asn1;
+mod certificate;
 mod csr;
 mod error;
 mod expiry;
 mod input;
 mod keys;
 mod name;
+mod oids;
 mod push_certificate;
-mod raw;
 mod signature;
 mod signed_request;
 mod topic;
@@ -34,12 +35,12 @@ pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, Upload
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use input::MAX_INPUT_LEN;
 pub use keys::{KeyError, PrivateKey};
-pub use push_certificate::{
-    MAX_CERTIFICATES_PER_FILE, MIN_RSA_BITS, PUSH_MARKER_OID, PushCertificate, UID_OID,
-    VENDOR_MARKER_OID,
-};
+pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
+pub use push_certificate::{MAX_CERTIFICATES_PER_FILE, MIN_RSA_BITS, PushCertificate};
 pub use signature::DigestAlgorithm;
-pub use signed_request::{MAX_CHAIN_LEN, RequestVerification, SignedRequest, SignedRequestError};
+pub use signed_request::{
+    MAX_CHAIN_LEN, RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError,
+};
 pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};
 pub use upload_check::UploadCheck;

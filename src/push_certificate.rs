@@ -1,36 +1,17 @@
 //! The push certificate Apple issues, read from what the customer uploads.
 
-use core::ops::Range;
 use std::sync::OnceLock;
 
-use der::asn1::{AnyRef, ObjectIdentifier};
-use der::{Decode as _, Tag, Tagged as _};
 use sha2::Digest as _;
-use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
-use crate::certificate_view::{CertificateView, Uids};
-
+use crate::asn1;
+use crate::certificate::{Certificate, PublicKey, key_usage, part};
 use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 use crate::input;
 use crate::name;
-use crate::signature::RSA_ENCRYPTION;
 use crate::topic::Topic;
-
-/// The subject attribute that carries the APNs topic: `UID`
-/// ([RFC 4519 §2.39], OID 0.9.2342.19200300.100.1.1).
-///
-/// [RFC 4519 §2.39]: https://datatracker.ietf.org/doc/html/rfc4519#section-2.39
-pub const UID_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.1");
-
-/// The extension Apple puts in MDM push certificates (value NULL).
-pub const PUSH_MARKER_OID: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113635.100.6.3.2");
-
-/// The extension Apple puts in MDM vendor certificates.
-pub const VENDOR_MARKER_OID: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113635.100.4.12");
 
 /// Most certificates a push certificate upload may hold: the push
 /// certificate with its chain is three or four; more is refused before any
@@ -57,15 +38,12 @@ pub const MIN_RSA_BITS: usize = 2048;
 #[derive(Clone)]
 pub struct PushCertificate {
     der: Vec<u8>,
+    /// The ranges of every part, kept so that path validation reads nothing twice.
+    parts: Certificate,
     topic: Topic,
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
-    serial: Range<usize>,
-    subject_der: Range<usize>,
-    issuer_der: Range<usize>,
-    spki: Range<usize>,
     key_bits: usize,
-    push_marker: bool,
     // Formatting a name costs more than parsing the certificate: done on
     // first request.
     subject: OnceLock<String>,
@@ -91,7 +69,7 @@ impl core::fmt::Debug for PushCertificate {
             .field("not_before", &self.not_before)
             .field("not_after", &self.not_after)
             .field("key_bits", &self.key_bits)
-            .field("push_marker", &self.push_marker)
+            .field("push_marker", &self.parts.push_marker)
             .finish()
     }
 }
@@ -123,10 +101,7 @@ impl PushCertificate {
         let mut leaf: Option<Vec<u8>> = None;
         let mut first_ca: Option<Vec<u8>> = None;
         for der in items {
-            let view = CertificateView::from_der(&der).map_err(|e| ParseError::malformed(&e))?;
-            let ca = view.marks.is_ca;
-            drop(view);
-            if ca {
+            if Certificate::read(&der)?.is_ca() {
                 first_ca.get_or_insert(der);
             } else {
                 match &leaf {
@@ -150,49 +125,68 @@ impl PushCertificate {
     /// As [`parse`](Self::parse).
     pub fn from_der(der: &[u8]) -> Result<Self, ParseError> {
         input::check_size(der)?;
-        input::check_der_extent(der)?;
-        Self::from_owned_der(der.to_vec())
+        Self::from_owned_der(input::check_der_extent(der)?.to_vec())
     }
 
     fn from_owned_der(der: Vec<u8>) -> Result<Self, ParseError> {
-        let view = CertificateView::from_der(&der).map_err(|e| ParseError::malformed(&e))?;
-        if view.marks.is_ca {
+        let parts = Certificate::read(&der)?;
+        if parts.is_ca() {
             return Err(ParseError::CaCertificate {
-                subject: name::rfc4514_der(view.raw.subject),
+                subject: name::rfc4514_der(part(&der, &parts.subject)),
             });
         }
-        if view.marks.vendor_marker {
+        if parts.vendor_marker {
             return Err(ParseError::VendorCertificate {
-                subject: name::rfc4514_der(view.raw.subject),
+                subject: name::rfc4514_der(part(&der, &parts.subject)),
             });
         }
-        let push_marker = view.marks.push_marker;
-        let topic = topic_of(&view.subject_uids)?;
-        let key_bits = rsa_modulus_bits(&view.spki)?;
+        let topic = topic_of(&der, &parts)?;
+        let key_bits = match &parts.public_key {
+            PublicKey::Rsa { bits } => *bits,
+            PublicKey::Other { algorithm } => {
+                return Err(ParseError::NotRsa {
+                    algorithm: crate::oids::dotted(part(&der, algorithm)),
+                });
+            }
+        };
         if key_bits < MIN_RSA_BITS {
             return Err(ParseError::KeyTooSmall { bits: key_bits });
         }
-        let not_before = to_offset(view.validity.not_before)?;
-        let not_after = to_offset(view.validity.not_after)?;
-        let serial = subrange(&der, view.serial);
-        let subject_der = subrange(&der, view.raw.subject);
-        let issuer_der = subrange(&der, view.raw.issuer);
-        let spki = subrange(&der, view.raw.spki);
-        drop(view);
+        // APNs authenticates the server by this certificate in a TLS
+        // handshake: a key usage, when present, must allow signing, and an
+        // extended key usage, when present, client authentication. Every
+        // push certificate Apple issues has both.
+        if parts
+            .key_usage
+            .is_some_and(|ku| ku & key_usage::DIGITAL_SIGNATURE == 0)
+        {
+            return Err(ParseError::NoDigitalSignature);
+        }
+        if parts
+            .ext_key_usage
+            .is_some_and(|eku| !eku.allows_client_auth())
+        {
+            return Err(ParseError::NotClientAuth);
+        }
+        let not_before =
+            asn1::to_datetime(parts.not_before).map_err(|e| ParseError::malformed(&e))?;
+        let not_after =
+            asn1::to_datetime(parts.not_after).map_err(|e| ParseError::malformed(&e))?;
         Ok(Self {
             topic,
             not_before,
             not_after,
-            serial,
-            subject_der,
-            issuer_der,
-            spki,
             key_bits,
-            push_marker,
             subject: OnceLock::new(),
             issuer: OnceLock::new(),
+            parts,
             der,
         })
+    }
+
+    /// The parts, as the reader found them.
+    pub(crate) fn parts(&self) -> &Certificate {
+        &self.parts
     }
 
     /// The APNs topic from the subject's UID attribute.
@@ -219,7 +213,7 @@ impl PushCertificate {
     /// The serial number's magnitude, big-endian, without the sign octet DER
     /// adds when the first bit is set (the digits `openssl x509 -serial` prints).
     pub fn serial(&self) -> &[u8] {
-        let encoded = self.der.get(self.serial.clone()).unwrap_or_default();
+        let encoded = part(&self.der, &self.parts.serial);
         match encoded {
             [0, rest @ ..] if !rest.is_empty() => rest,
             _ => encoded,
@@ -233,31 +227,29 @@ impl PushCertificate {
 
     /// The subject as an RFC 4514 string, as `openssl -nameopt RFC2253` prints it.
     pub fn subject(&self) -> &str {
-        self.subject.get_or_init(|| {
-            name::rfc4514_der(self.der.get(self.subject_der.clone()).unwrap_or_default())
-        })
+        self.subject
+            .get_or_init(|| name::rfc4514_der(self.subject_der()))
     }
 
     /// The issuer as an RFC 4514 string, as `openssl -nameopt RFC2253` prints it.
     pub fn issuer(&self) -> &str {
-        self.issuer.get_or_init(|| {
-            name::rfc4514_der(self.der.get(self.issuer_der.clone()).unwrap_or_default())
-        })
+        self.issuer
+            .get_or_init(|| name::rfc4514_der(self.issuer_der()))
     }
 
     /// The DER of the subject name.
     pub fn subject_der(&self) -> &[u8] {
-        self.der.get(self.subject_der.clone()).unwrap_or_default()
+        part(&self.der, &self.parts.subject)
     }
 
     /// The DER of the issuer name.
     pub fn issuer_der(&self) -> &[u8] {
-        self.der.get(self.issuer_der.clone()).unwrap_or_default()
+        part(&self.der, &self.parts.issuer)
     }
 
     /// The DER of the SubjectPublicKeyInfo.
     pub fn spki_der(&self) -> &[u8] {
-        self.der.get(self.spki.clone()).unwrap_or_default()
+        part(&self.der, &self.parts.spki)
     }
 
     /// The SHA-256 of the certificate's DER (computed on each call).
@@ -278,7 +270,7 @@ impl PushCertificate {
     /// Whether the certificate carries Apple's push marker extension
     /// 1.2.840.113635.100.6.3.2.
     pub fn has_push_marker(&self) -> bool {
-        self.push_marker
+        self.parts.push_marker
     }
 
     /// The certificate's DER.
@@ -298,16 +290,15 @@ impl AsRef<[u8]> for PushCertificate {
     }
 }
 
-fn subrange(outer: &[u8], inner: &[u8]) -> Range<usize> {
-    let start = (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
-    start..start + inner.len()
-}
-
 /// The topic from the subject's UID attributes, wherever they sit.
-fn topic_of(uids: &Uids<'_>) -> Result<Topic, ParseError> {
+fn topic_of(der: &[u8], parts: &Certificate) -> Result<Topic, ParseError> {
     let mut found: Option<String> = None;
-    for value in uids.iter() {
-        let value = directory_string(value)?;
+    for range in &parts.subject_uids {
+        // The reader checked every value against its string type.
+        let value = asn1::single(part(der, range), "")
+            .ok()
+            .and_then(|t| name::decode_string(&t))
+            .ok_or_else(|| ParseError::malformed_text("the UID attribute is not a valid string"))?;
         match &found {
             Some(prev) if *prev != value => return Err(ParseError::MultipleTopics),
             Some(_) => {}
@@ -318,60 +309,13 @@ fn topic_of(uids: &Uids<'_>) -> Result<Topic, ParseError> {
     Topic::from_string(uid).map_err(|(reason, uid)| ParseError::InvalidTopic { uid, reason })
 }
 
-fn directory_string(value: &AnyRef<'_>) -> Result<String, ParseError> {
-    let bytes = value.value();
-    match value.tag() {
-        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String => {
-            name::directory_str(value.tag(), bytes)
-                .map(str::to_owned)
-                .ok_or_else(|| {
-                    ParseError::malformed_text("the UID attribute is not a valid string")
-                })
-        }
-        _ => Err(ParseError::InvalidTopic {
-            uid: String::from_utf8_lossy(bytes).into_owned(),
-            reason: crate::topic::TopicError::WrongPrefix,
-        }),
-    }
-}
-
-fn rsa_modulus_bits(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<usize, ParseError> {
-    if spki.algorithm.oid != RSA_ENCRYPTION {
-        return Err(ParseError::NotRsa {
-            algorithm: spki.algorithm.oid.to_string(),
-        });
-    }
-    let key_bytes = spki.subject_public_key.as_bytes().ok_or_else(|| {
-        ParseError::malformed_text("the public key is not a whole number of bytes")
-    })?;
-    let key = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(key_bytes)
-        .map_err(|e| ParseError::malformed(&e))?;
-    let modulus = key.modulus.as_bytes();
-    let leading = modulus.first().copied().unwrap_or(0);
-    Ok(modulus
-        .len()
-        .saturating_mul(8)
-        .saturating_sub(leading.leading_zeros() as usize))
-}
-
 /// The validity bounds of a DER certificate, reading nothing else.
 pub(crate) fn validity_of_der(der: &[u8]) -> Result<(OffsetDateTime, OffsetDateTime), ParseError> {
     input::check_size(der)?;
-    input::check_der_extent(der)?;
-    let tlv = crate::raw::validity_tlv(der).map_err(|e| ParseError::malformed(&e))?;
-    let validity = x509_cert::time::Validity::<x509_cert::certificate::Rfc5280>::from_der(tlv)
-        .map_err(|e| ParseError::malformed(&e))?;
-    Ok((
-        to_offset(validity.not_before)?,
-        to_offset(validity.not_after)?,
-    ))
-}
-
-/// Converts an X.509 time to `OffsetDateTime` in UTC.
-pub(crate) fn to_offset(t: x509_cert::time::Time) -> Result<OffsetDateTime, ParseError> {
-    let secs = i64::try_from(t.to_unix_duration().as_secs())
-        .map_err(|_| ParseError::malformed_text("a validity date is out of range"))?;
-    OffsetDateTime::from_unix_timestamp(secs).map_err(|e| ParseError::malformed(&e))
+    let der = input::check_der_extent(der)?;
+    let (nb, na) = crate::certificate::validity_only(der)?;
+    let convert = |t| asn1::to_datetime(t).map_err(|e| ParseError::malformed(&e));
+    Ok((convert(nb)?, convert(na)?))
 }
 
 /// Upper-case hex separated by colons.

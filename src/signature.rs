@@ -2,27 +2,10 @@
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, U2048};
-use der::asn1::ObjectIdentifier;
 use rsa::Pkcs1v15Sign;
 use sha2::Digest as _;
 
-/// `sha1WithRSAEncryption` ([RFC 8017 Appendix A.2.4]).
-///
-/// [RFC 8017 Appendix A.2.4]: https://datatracker.ietf.org/doc/html/rfc8017#appendix-A.2.4
-pub(crate) const SHA1_WITH_RSA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5");
-/// `sha256WithRSAEncryption`.
-pub(crate) const SHA256_WITH_RSA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
-/// `sha384WithRSAEncryption`.
-pub(crate) const SHA384_WITH_RSA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
-/// `sha512WithRSAEncryption`.
-pub(crate) const SHA512_WITH_RSA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
-/// `rsaEncryption`, the SubjectPublicKeyInfo algorithm of RSA keys.
-pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+use crate::oids;
 
 /// A digest used with RSA PKCS#1 v1.5 signatures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,13 +32,20 @@ impl DigestAlgorithm {
         }
     }
 
-    /// The digest of the signature algorithm `oid`, if it is RSA PKCS#1 v1.5.
-    pub(crate) fn from_signature_oid(oid: &ObjectIdentifier) -> Option<Self> {
-        match *oid {
-            SHA1_WITH_RSA => Some(Self::Sha1),
-            SHA256_WITH_RSA => Some(Self::Sha256),
-            SHA384_WITH_RSA => Some(Self::Sha384),
-            SHA512_WITH_RSA => Some(Self::Sha512),
+    /// The digest of an RSA PKCS#1 v1.5 signature algorithm, from its
+    /// identifier's contents octets and its parameters' TLV, which must be
+    /// NULL ([RFC 4055 §5]).
+    ///
+    /// [RFC 4055 §5]: https://datatracker.ietf.org/doc/html/rfc4055#section-5
+    pub(crate) fn from_rsa_algorithm(oid: &[u8], params: Option<&[u8]>) -> Option<Self> {
+        if params != Some(&[0x05, 0x00]) {
+            return None;
+        }
+        match oid {
+            oids::SHA1_WITH_RSA => Some(Self::Sha1),
+            oids::SHA256_WITH_RSA => Some(Self::Sha256),
+            oids::SHA384_WITH_RSA => Some(Self::Sha384),
+            oids::SHA512_WITH_RSA => Some(Self::Sha512),
             _ => None,
         }
     }
@@ -228,7 +218,7 @@ mod tests {
     //! The fixed-size path against the `rsa` crate on the same inputs.
 
     use super::*;
-    use crate::raw::RawCertificate;
+    use crate::certificate::{Certificate, part};
 
     fn both(key: &RsaVerifier, digest: DigestAlgorithm, msg: &[u8], sig: &[u8]) -> (bool, bool) {
         let (hashed, scheme) = digest.hash_and_scheme(msg);
@@ -242,8 +232,12 @@ mod tests {
     }
 
     fn cert_parts(der: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
-        let raw = RawCertificate::from_der(der).expect("certificate");
-        (raw.tbs.to_vec(), raw.signature.to_vec(), raw.spki.to_vec())
+        let c = Certificate::read(der).expect("certificate");
+        (
+            part(der, &c.tbs).to_vec(),
+            part(der, &c.signature).to_vec(),
+            part(der, &c.spki).to_vec(),
+        )
     }
 
     fn pem_der(pem: &[u8]) -> Vec<u8> {
@@ -315,11 +309,10 @@ mod tests {
         let aai2 = crate::trust_anchors::APPLE_AAI2_CA;
         let key = rsa_public_key(cert_parts(root).2.as_slice()).expect("root key");
         let (tbs, sig, _) = cert_parts(aai2);
-        let digest = DigestAlgorithm::from_signature_oid(
-            &RawCertificate::from_der(aai2)
-                .expect("aai2")
-                .signature_algorithm
-                .oid,
+        let c = Certificate::read(aai2).expect("aai2");
+        let digest = DigestAlgorithm::from_rsa_algorithm(
+            part(aai2, &c.signature_oid),
+            c.signature_params.as_ref().map(|p| part(aai2, p)),
         )
         .expect("rsa digest");
         assert_eq!(both(&key, digest, &tbs, &sig), (true, true));

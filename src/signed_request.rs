@@ -1,11 +1,16 @@
 //! The signedCSR file: a plist of the request, the vendor chain and the signature.
 
+mod xml;
+
+use time::OffsetDateTime;
+
+use crate::asn1;
+use crate::certificate::{Certificate, PublicKey, part};
 use crate::csr::{CsrError, PushCsr};
-use crate::error::ParseError;
+use crate::error::{ParseError, TrustError};
 use crate::input;
-use crate::raw::RawCertificate;
 use crate::signature::{DigestAlgorithm, rsa_public_key};
-use crate::trust_anchors::Authority;
+use crate::trust_anchors::{Authority, Policy, TrustAnchors};
 
 const KEY_CSR: &str = "PushCertRequestCSR";
 const KEY_CHAIN: &str = "PushCertCertificateChain";
@@ -29,7 +34,53 @@ pub enum SignedRequestError {
     /// The content is not an XML property list holding a dictionary.
     #[error("the signed request is not an XML property list dictionary")]
     NotPlist,
-    /// A required key is missing or is not a string.
+    /// The XML is malformed, or uses a form this reader refuses so that it
+    /// reads exactly what any XML parser reads.
+    #[error("the signed request's XML is not acceptable: {detail}")]
+    NotXml {
+        /// What is wrong.
+        detail: &'static str,
+    },
+    /// The DOCTYPE declares an internal subset, where entities are declared.
+    #[error(
+        "the signed request's DOCTYPE declares an internal subset (entities); Apple's files have none"
+    )]
+    InternalSubset,
+    /// An entity reference other than the five XML predefines.
+    #[error(
+        "the signed request refers to the entity &{name}; which is not one of XML's five predefined entities"
+    )]
+    EntityReference {
+        /// The entity's name.
+        name: String,
+    },
+    /// A CDATA section.
+    #[error("the signed request holds a CDATA section")]
+    CData,
+    /// A processing instruction other than the XML declaration.
+    #[error("the signed request holds a processing instruction")]
+    ProcessingInstruction,
+    /// A key appears twice in the dictionary.
+    #[error("the key {key} appears more than once")]
+    DuplicateKey {
+        /// The key.
+        key: String,
+    },
+    /// A key other than the three a signedCSR file holds.
+    #[error(
+        "the key {key} is not one of PushCertRequestCSR, PushCertCertificateChain and PushCertSignature"
+    )]
+    UnexpectedKey {
+        /// The key (at most 64 characters of it).
+        key: String,
+    },
+    /// A value is not a string.
+    #[error("the value of {key} is not a string")]
+    NotAString {
+        /// The key.
+        key: String,
+    },
+    /// A required key is missing.
     #[error("the property list has no string {key}")]
     MissingKey {
         /// The key.
@@ -55,12 +106,42 @@ pub enum SignedRequestError {
     /// The request inside is unreadable or its self-signature does not verify.
     #[error("the request inside is not usable: {0}")]
     Csr(CsrError),
+    /// The first certificate of the chain is not an MDM vendor certificate:
+    /// it lacks the marker 1.2.840.113635.100.4.12 or is a CA.
+    #[error(
+        "the signing certificate {subject} is not an MDM vendor certificate (no extension 1.2.840.113635.100.4.12)"
+    )]
+    NotVendorCertificate {
+        /// Its subject.
+        subject: String,
+    },
     /// The first certificate of the chain has no RSA public key.
     #[error("the vendor certificate has no usable RSA public key")]
     VendorKey,
     /// The signature does not verify over the request with SHA-256 or SHA-1.
-    #[error("the signature does not verify over the request with the vendor certificate's key")]
+    /// Apple's portal answers "the signature is invalid".
+    #[error(
+        "the signature does not verify over the request with the vendor certificate's key (Apple's portal: \"the signature is invalid\")"
+    )]
     SignatureMismatch,
+    /// The vendor certificate had expired at the instant of the check.
+    /// Apple's portal answers "the signing certificate is expired".
+    #[error(
+        "the vendor certificate expired at {not_after} (Apple's portal: \"the signing certificate is expired\"); renew it in the Apple Developer portal"
+    )]
+    VendorExpired {
+        /// Its `notAfter`.
+        not_after: OffsetDateTime,
+    },
+    /// The vendor certificate was not yet valid at the instant of the check.
+    #[error("the vendor certificate is not valid until {not_before}")]
+    VendorNotYetValid {
+        /// Its `notBefore`.
+        not_before: OffsetDateTime,
+    },
+    /// The vendor certificate does not chain to Apple (or the caller's anchors).
+    #[error("the vendor certificate is not trusted: {0}")]
+    Untrusted(TrustError),
 }
 
 /// A signed push certificate request, as uploaded to Apple Push Certificates Portal.
@@ -76,7 +157,8 @@ pub struct SignedRequest {
     signature: Vec<u8>,
 }
 
-/// What [`SignedRequest::verify`] established.
+/// What [`SignedRequest::verify`] established: every signature and the
+/// vendor certificate's chain to Apple.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestVerification {
@@ -84,10 +166,27 @@ pub struct RequestVerification {
     pub digest: DigestAlgorithm,
     /// The request, its self-signature verified.
     pub csr: PushCsr,
-    /// The subjects of the chain, vendor certificate first (RFC 4514).
+    /// The subjects of the chain as the file holds it, vendor certificate first (RFC 4514).
     pub chain_subjects: Vec<String>,
-    /// Whether each certificate of the chain was issued and signed by the next.
-    pub chain_links: bool,
+    /// The end of the vendor certificate's validity.
+    pub vendor_not_after: OffsetDateTime,
+}
+
+/// What [`SignedRequest::verify_signatures_only`] established: the two
+/// signatures, and nothing about who made the vendor certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignaturesOnly {
+    /// The digest the vendor signature uses.
+    pub digest: DigestAlgorithm,
+    /// The request, its self-signature verified.
+    pub csr: PushCsr,
+    /// The subjects of the chain as the file holds it, vendor certificate first (RFC 4514).
+    pub chain_subjects: Vec<String>,
+    /// The start of the vendor certificate's validity.
+    pub vendor_not_before: OffsetDateTime,
+    /// The end of the vendor certificate's validity.
+    pub vendor_not_after: OffsetDateTime,
 }
 
 impl SignedRequest {
@@ -172,21 +271,37 @@ impl SignedRequest {
     /// As [`parse`](Self::parse).
     pub fn from_xml(xml: &[u8]) -> Result<Self, SignedRequestError> {
         input::check_size(xml).map_err(SignedRequestError::Input)?;
-        let value = plist::Value::from_reader_xml(std::io::Cursor::new(xml))
-            .map_err(|_| SignedRequestError::NotPlist)?;
-        let dict = value.as_dictionary().ok_or(SignedRequestError::NotPlist)?;
-        let get = |key: &'static str| {
-            dict.get(key)
-                .and_then(plist::Value::as_string)
-                .ok_or(SignedRequestError::MissingKey { key })
-        };
-        let b64 = |key: &'static str| {
-            input::decode_base64_lenient(get(key)?.as_bytes())
+        let xml = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
+        let entries = xml::read_dict(xml)?;
+        let mut values: [Option<String>; 3] = [None, None, None];
+        for (key, value) in entries {
+            let slot = match key.as_str() {
+                KEY_CSR => 0,
+                KEY_CHAIN => 1,
+                KEY_SIGNATURE => 2,
+                _ => {
+                    return Err(SignedRequestError::UnexpectedKey {
+                        key: key.chars().take(64).collect(),
+                    });
+                }
+            };
+            match values.get_mut(slot) {
+                Some(Some(_)) => return Err(SignedRequestError::DuplicateKey { key }),
+                Some(v) => *v = Some(value),
+                None => {}
+            }
+        }
+        let [csr, chain, signature] = values;
+        let get =
+            |v: Option<String>, key: &'static str| v.ok_or(SignedRequestError::MissingKey { key });
+        let b64 = |v: String, key: &'static str| {
+            input::decode_base64_lenient(v.as_bytes())
                 .map_err(|_| SignedRequestError::BadBase64 { key })
         };
-        let csr_der = b64(KEY_CSR)?;
-        let signature = b64(KEY_SIGNATURE)?;
-        let chain = input::der_items(get(KEY_CHAIN)?.as_bytes(), b"CERTIFICATE")
+        let csr_der = b64(get(csr, KEY_CSR)?, KEY_CSR)?;
+        let chain = get(chain, KEY_CHAIN)?;
+        let signature = b64(get(signature, KEY_SIGNATURE)?, KEY_SIGNATURE)?;
+        let chain = input::der_items(chain.as_bytes(), b"CERTIFICATE")
             .map_err(SignedRequestError::Chain)?;
         if chain.len() > MAX_CHAIN_LEN {
             return Err(SignedRequestError::ChainTooLong {
@@ -201,14 +316,85 @@ impl SignedRequest {
         })
     }
 
-    /// Verifies the request's self-signature and the vendor signature over the
-    /// request's DER with the first certificate's key (SHA-256, or SHA-1 for
-    /// files made before 2021), and reports the chain.
+    /// Verifies the file as Apple's portal would at `now`: the request's
+    /// self-signature, the vendor signature over the request's DER (SHA-256,
+    /// or SHA-1 in files made before 2021) and the vendor certificate: the MDM
+    /// vendor marker, valid at `now`, and a path to Apple Root CA through an
+    /// embedded Apple WWDR CA (G1, G3 or G4), every signature and CA
+    /// constraint checked. The file's other chain certificates may serve as
+    /// intermediates but are never trusted on their own.
+    ///
+    /// # Errors
+    /// The first failure, each its own [`SignedRequestError`] variant.
+    pub fn verify(&self, now: OffsetDateTime) -> Result<RequestVerification, SignedRequestError> {
+        self.verify_with_anchors(&TrustAnchors::apple_vendor(), now)
+    }
+
+    /// As [`verify`](Self::verify), with the caller's anchors (a test PKI's
+    /// root and WWDR-like intermediate) instead of Apple's.
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify).
+    pub fn verify_with_anchors(
+        &self,
+        anchors: &TrustAnchors,
+        now: OffsetDateTime,
+    ) -> Result<RequestVerification, SignedRequestError> {
+        let checked = self.check_signatures()?;
+        let vendor = &checked.vendor;
+        let (not_before, not_after) = (checked.not_before, checked.not_after);
+        if now > not_after {
+            return Err(SignedRequestError::VendorExpired { not_after });
+        }
+        if now < not_before {
+            return Err(SignedRequestError::VendorNotYetValid { not_before });
+        }
+        // The file's other certificates, as untrusted candidate intermediates.
+        let extra = self
+            .chain
+            .iter()
+            .skip(1)
+            .map(|der| Authority::from_der(der))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(SignedRequestError::Chain)?;
+        anchors
+            .verify_parts(
+                &vendor.der,
+                &vendor.parts,
+                &extra,
+                Some(now),
+                Policy::Vendor,
+            )
+            .map_err(SignedRequestError::Untrusted)?;
+        Ok(RequestVerification {
+            digest: checked.digest,
+            csr: checked.csr,
+            chain_subjects: checked.chain_subjects,
+            vendor_not_after: not_after,
+        })
+    }
+
+    /// Checks only the two signatures: the request's self-signature and the
+    /// vendor signature with the first chain certificate's key. Nothing says
+    /// who made that certificate or whether it was valid: for forensics, never
+    /// for deciding that a file is good.
     ///
     /// # Errors
     /// [`SignedRequestError::Csr`] for a request that does not verify,
-    /// [`SignedRequestError::SignatureMismatch`] for a vendor signature that does not.
-    pub fn verify(&self) -> Result<RequestVerification, SignedRequestError> {
+    /// [`SignedRequestError::SignatureMismatch`] for a vendor signature that
+    /// does not, [`SignedRequestError::Chain`] for an unreadable certificate.
+    pub fn verify_signatures_only(&self) -> Result<SignaturesOnly, SignedRequestError> {
+        let checked = self.check_signatures()?;
+        Ok(SignaturesOnly {
+            digest: checked.digest,
+            csr: checked.csr,
+            chain_subjects: checked.chain_subjects,
+            vendor_not_before: checked.not_before,
+            vendor_not_after: checked.not_after,
+        })
+    }
+
+    fn check_signatures(&self) -> Result<Checked, SignedRequestError> {
         if self.chain.len() > MAX_CHAIN_LEN {
             return Err(SignedRequestError::ChainTooLong {
                 len: self.chain.len(),
@@ -216,41 +402,60 @@ impl SignedRequest {
             });
         }
         let csr = PushCsr::from_der(&self.csr_der).map_err(SignedRequestError::Csr)?;
-        let vendor = self
+        let vendor_der = self
             .chain
             .first()
             .ok_or(SignedRequestError::Chain(ParseError::NoCertificate))?;
-        let raw = RawCertificate::from_der(vendor)
-            .map_err(|e| SignedRequestError::Chain(ParseError::malformed(&e)))?;
-        let key = rsa_public_key(raw.spki).ok_or(SignedRequestError::VendorKey)?;
+        let parts = Certificate::read(vendor_der).map_err(SignedRequestError::Chain)?;
+        let subject = || crate::name::rfc4514_der(part(vendor_der, &parts.subject));
+        if !parts.vendor_marker || parts.is_ca() {
+            return Err(SignedRequestError::NotVendorCertificate { subject: subject() });
+        }
+        if !matches!(parts.public_key, PublicKey::Rsa { .. }) {
+            return Err(SignedRequestError::VendorKey);
+        }
+        let key =
+            rsa_public_key(part(vendor_der, &parts.spki)).ok_or(SignedRequestError::VendorKey)?;
         let digest = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha1]
             .into_iter()
             .find(|d| d.verify(&key, &self.csr_der, &self.signature))
             .ok_or(SignedRequestError::SignatureMismatch)?;
-        let authorities: Vec<Authority> = self
+        let chain_subjects = self
             .chain
             .iter()
-            .map(|der| Authority::from_der(der))
-            .collect::<Result<_, _>>()
-            .map_err(SignedRequestError::Chain)?;
-        // Each certificate names the next as issuer and its key verifies the
-        // signature; the last is self-issued.
-        let chain_links = authorities.last().is_some_and(Authority::is_self_issued)
-            && self
-                .chain
-                .iter()
-                .zip(authorities.iter().skip(1))
-                .all(|(der, issuer)| {
-                    RawCertificate::from_der(der).is_ok_and(|raw| {
-                        raw.issuer == issuer.subject_der.as_slice()
-                            && issuer.signed(&raw).unwrap_or(false)
-                    })
-                });
-        Ok(RequestVerification {
+            .map(|der| {
+                Certificate::read(der)
+                    .map(|p| crate::name::rfc4514_der(part(der, &p.subject)))
+                    .map_err(SignedRequestError::Chain)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let convert = |t| {
+            asn1::to_datetime(t).map_err(|e| SignedRequestError::Chain(ParseError::malformed(&e)))
+        };
+        Ok(Checked {
+            not_before: convert(parts.not_before)?,
+            not_after: convert(parts.not_after)?,
             digest,
             csr,
-            chain_subjects: authorities.into_iter().map(|a| a.subject).collect(),
-            chain_links,
+            chain_subjects,
+            vendor: Vendor {
+                der: vendor_der.clone(),
+                parts,
+            },
         })
     }
+}
+
+struct Vendor {
+    der: Vec<u8>,
+    parts: Certificate,
+}
+
+struct Checked {
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    digest: DigestAlgorithm,
+    csr: PushCsr,
+    chain_subjects: Vec<String>,
+    vendor: Vendor,
 }

@@ -1,15 +1,24 @@
-//! The certification authorities an uploaded push certificate must chain to.
+//! The certification authorities a certificate must chain to, and the path
+//! validation that decides whether it does.
+//!
+//! A path runs from the certificate through zero or more intermediates to a
+//! root. Every issuer on it, root included, must be a v3 CA (basicConstraints
+//! cA TRUE, keyCertSign when keyUsage is present, no critical extension this
+//! crate cannot process: the reader refuses those), honour the
+//! pathLenConstraints above it, be valid at the instant of the check, and
+//! have signed the certificate below it with an accepted algorithm. The same
+//! rules hold under Apple's embedded anchors and under the caller's.
+//! ([RFC 5280 §6.1](https://datatracker.ietf.org/doc/html/rfc5280#section-6.1).)
 
 use std::sync::{Arc, OnceLock};
 
-use der::Decode as _;
 use time::OffsetDateTime;
-use x509_cert::Certificate;
 
+use crate::asn1;
+use crate::certificate::{Certificate, key_usage, part};
 use crate::error::{ParseError, TrustError};
 use crate::input;
-use crate::push_certificate::{PushCertificate, to_offset};
-use crate::raw::RawCertificate;
+use crate::name;
 use crate::signature::{DigestAlgorithm, RsaVerifier, rsa_public_key};
 
 /// Apple Root CA, the root of Apple's RSA hierarchy (valid 2006–2035).
@@ -20,83 +29,153 @@ pub(crate) const APPLE_AAI2_CA: &[u8] = include_bytes!("apple-certs/AppleAAI2CA.
 /// Apple Application Integration Certification Authority: the older issuer
 /// (valid 2016–2026-10-21).
 pub(crate) const APPLE_AAI_CA: &[u8] = include_bytes!("apple-certs/AppleAAICA.cer");
+/// Apple Worldwide Developer Relations Certification Authority (G1, expired
+/// 2023-02-07, signed with SHA-1): issued the vendor certificates of files
+/// made before 2021.
+pub(crate) const APPLE_WWDR_CA: &[u8] = include_bytes!("apple-certs/AppleWWDRCA.cer");
+/// Apple Worldwide Developer Relations Certification Authority G3 (valid to 2030-02-20).
+pub(crate) const APPLE_WWDR_CA_G3: &[u8] = include_bytes!("apple-certs/AppleWWDRCAG3.cer");
+/// Apple Worldwide Developer Relations Certification Authority G4 (valid to 2030-12-10).
+pub(crate) const APPLE_WWDR_CA_G4: &[u8] = include_bytes!("apple-certs/AppleWWDRCAG4.cer");
 
-/// A certification authority, with its verifying key loaded once.
+/// Most intermediates between a certificate and its root: Apple's paths have one.
+const MAX_PATH_INTERMEDIATES: usize = 4;
+
+/// Most signatures one path search verifies: each costs about 40 µs, so a
+/// hostile set of look-alike issuers cannot make a check slow.
+const MAX_SIGNATURE_CHECKS: usize = 32;
+
+/// Which signatures a path may carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Policy {
+    /// Push certificates: SHA-256 or stronger everywhere (Apple has signed
+    /// push certificates and their CA with SHA-256 for years), and every
+    /// issuer's extended key usage, when present, allows client authentication.
+    Push,
+    /// Vendor certificates in signedCSR files: SHA-1 is still accepted, for
+    /// the WWDR G1 chain of files made before 2021.
+    Vendor,
+}
+
+/// A certificate that may issue others, read once, with its key loaded.
 #[derive(Clone, Debug)]
 pub(crate) struct Authority {
     pub(crate) der: Vec<u8>,
-    pub(crate) subject_der: Vec<u8>,
-    pub(crate) issuer_der: Vec<u8>,
+    pub(crate) parts: Certificate,
     pub(crate) subject: String,
-    pub(crate) not_before: OffsetDateTime,
-    pub(crate) not_after: OffsetDateTime,
-    pub(crate) key: Option<RsaVerifier>,
-    pub(crate) subject_key_id: Option<Vec<u8>>,
+    key: Option<RsaVerifier>,
 }
 
 impl Authority {
+    /// Reads a certificate offered as an issuer; it is not yet judged as a CA.
     pub(crate) fn from_der(der: &[u8]) -> Result<Self, ParseError> {
-        let cert = Certificate::from_der(der).map_err(|e| ParseError::malformed(&e))?;
-        let raw = RawCertificate::from_der(der).map_err(|e| ParseError::malformed(&e))?;
-        let tbs = cert.tbs_certificate();
+        let parts = Certificate::read(der)?;
+        let subject = name::rfc4514_der(part(der, &parts.subject));
+        let key = rsa_public_key(part(der, &parts.spki));
         Ok(Self {
             der: der.to_vec(),
-            subject_der: raw.subject.to_vec(),
-            issuer_der: raw.issuer.to_vec(),
-            subject: crate::name::rfc4514(tbs.subject()),
-            not_before: to_offset(tbs.validity().not_before)?,
-            not_after: to_offset(tbs.validity().not_after)?,
-            key: rsa_public_key(raw.spki),
-            subject_key_id: tbs
-                .get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
-                .ok()
-                .flatten()
-                .map(|(_, id)| id.0.as_bytes().to_vec()),
+            parts,
+            subject,
+            key,
         })
     }
 
+    pub(crate) fn subject_der(&self) -> &[u8] {
+        part(&self.der, &self.parts.subject)
+    }
+
+    fn issuer_der(&self) -> &[u8] {
+        part(&self.der, &self.parts.issuer)
+    }
+
+    fn is_self_issued(&self) -> bool {
+        self.subject_der() == self.issuer_der()
+    }
+
+    /// Why this certificate may not issue others, if it may not: it must say
+    /// cA TRUE, and allow keyCertSign when it has a key usage (RFC 5280
+    /// §4.2.1.9, §4.2.1.3).
+    pub(crate) fn ca_fault(&self) -> Option<TrustError> {
+        let not_ca = |reason: &'static str| {
+            Some(TrustError::IssuerNotCa {
+                subject: self.subject.clone(),
+                reason,
+            })
+        };
+        if !self.parts.is_ca() {
+            return not_ca("its basic constraints do not say it is a CA");
+        }
+        if self
+            .parts
+            .key_usage
+            .is_some_and(|ku| ku & key_usage::KEY_CERT_SIGN == 0)
+        {
+            return not_ca("its key usage does not allow signing certificates");
+        }
+        None
+    }
+
     fn check_valid_at(&self, now: OffsetDateTime) -> Result<(), TrustError> {
-        if now < self.not_before || now > self.not_after {
+        let t = now.unix_timestamp();
+        if t < self.parts.not_before || t > self.parts.not_after {
+            let convert = |s| asn1::to_datetime(s).unwrap_or(OffsetDateTime::UNIX_EPOCH);
             return Err(TrustError::IssuerNotValid {
                 subject: self.subject.clone(),
-                not_before: self.not_before,
-                not_after: self.not_after,
+                not_before: convert(self.parts.not_before),
+                not_after: convert(self.parts.not_after),
             });
         }
         Ok(())
     }
 
-    /// Whether this authority's key verifies `raw`'s signature.
-    pub(crate) fn signed(&self, raw: &RawCertificate<'_>) -> Result<bool, TrustError> {
-        let oid = raw.signature_algorithm.oid;
-        let digest = DigestAlgorithm::from_signature_oid(&oid).ok_or_else(|| {
+    /// Checks this authority's signature on the certificate `child`.
+    fn check_signed(
+        &self,
+        child_der: &[u8],
+        child: &Certificate,
+        policy: Policy,
+    ) -> Result<(), TrustError> {
+        let oid = part(child_der, &child.signature_oid);
+        let params = child.signature_params.as_ref().map(|r| part(child_der, r));
+        let digest = DigestAlgorithm::from_rsa_algorithm(oid, params).ok_or_else(|| {
             TrustError::UnsupportedSignatureAlgorithm {
-                oid: oid.to_string(),
+                oid: crate::oids::dotted(oid),
             }
         })?;
-        Ok(self
-            .key
-            .as_ref()
-            .is_some_and(|k| digest.verify(k, raw.tbs, raw.signature)))
-    }
-
-    pub(crate) fn is_self_issued(&self) -> bool {
-        self.subject_der == self.issuer_der
+        if policy == Policy::Push && digest == DigestAlgorithm::Sha1 {
+            return Err(TrustError::WeakSignatureAlgorithm {
+                subject: name::rfc4514_der(part(child_der, &child.subject)),
+            });
+        }
+        let signed = self.key.as_ref().is_some_and(|k| {
+            digest.verify(
+                k,
+                part(child_der, &child.tbs),
+                part(child_der, &child.signature),
+            )
+        });
+        if signed {
+            Ok(())
+        } else {
+            Err(TrustError::BadSignature {
+                issuer: self.subject.clone(),
+            })
+        }
     }
 }
 
 #[derive(Debug)]
 struct Inner {
     roots: Vec<Authority>,
-    /// Each intermediate with the index of the root whose key signed it,
-    /// checked once when the anchors are built.
-    intermediates: Vec<(Authority, Option<usize>)>,
+    intermediates: Vec<Authority>,
 }
 
-/// The roots and intermediates a push certificate must chain to.
+/// The roots and intermediates a certificate must chain to.
 ///
 /// [`TrustAnchors::apple()`] embeds Apple Root CA and the Apple Application
-/// Integration CAs that issue MDM push certificates. Cloning is cheap.
+/// Integration CAs that issue MDM push certificates;
+/// [`TrustAnchors::apple_vendor()`] Apple Root CA and the WWDR CAs that issue
+/// MDM vendor certificates. Cloning is cheap.
 #[derive(Clone, Debug)]
 pub struct TrustAnchors(Arc<Inner>);
 
@@ -110,33 +189,69 @@ pub enum AnchorError {
     /// No self-issued certificate was given, so nothing can be a root.
     #[error("no root certificate (a self-issued certificate) was given")]
     NoRoot,
+    /// A certificate offered as an anchor may not issue certificates.
+    #[error("the anchor {subject} is not a certification authority: {reason}")]
+    NotCa {
+        /// Its subject.
+        subject: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// An intermediate does not chain to any of the roots given.
+    #[error("the intermediate {subject} does not chain to a root given with it: {reason}")]
+    Unchained {
+        /// Its subject.
+        subject: String,
+        /// The path validation failure.
+        reason: TrustError,
+    },
 }
 
 impl TrustAnchors {
     /// Apple Root CA with Apple Application Integration 2 CA and the older
-    /// Apple Application Integration CA as intermediates.
+    /// Apple Application Integration CA as intermediates: the issuers of MDM
+    /// push certificates.
     pub fn apple() -> Self {
         static APPLE: OnceLock<TrustAnchors> = OnceLock::new();
         APPLE
+            .get_or_init(|| Self::embedded(&[APPLE_ROOT_CA, APPLE_AAI2_CA, APPLE_AAI_CA]))
+            .clone()
+    }
+
+    /// Apple Root CA with the Apple Worldwide Developer Relations CAs G1, G3
+    /// and G4 as intermediates: the issuers of MDM vendor certificates.
+    pub fn apple_vendor() -> Self {
+        static APPLE: OnceLock<TrustAnchors> = OnceLock::new();
+        APPLE
             .get_or_init(|| {
-                // The embedded certificates are known good; a failure would
-                // leave the anchors empty and every check would fail closed.
-                Self::from_der_certificates([APPLE_ROOT_CA, APPLE_AAI2_CA, APPLE_AAI_CA])
-                    .unwrap_or_else(|_| {
-                        Self(Arc::new(Inner {
-                            roots: Vec::new(),
-                            intermediates: Vec::new(),
-                        }))
-                    })
+                Self::embedded(&[
+                    APPLE_ROOT_CA,
+                    APPLE_WWDR_CA_G3,
+                    APPLE_WWDR_CA_G4,
+                    APPLE_WWDR_CA,
+                ])
             })
             .clone()
+    }
+
+    /// Anchors from embedded certificates, which are known good; a failure
+    /// would leave the anchors empty and every check would fail closed.
+    fn embedded(certs: &[&[u8]]) -> Self {
+        Self::from_der_certificates(certs.iter().copied()).unwrap_or_else(|_| {
+            Self(Arc::new(Inner {
+                roots: Vec::new(),
+                intermediates: Vec::new(),
+            }))
+        })
     }
 
     /// Builds anchors from a PEM text holding roots and intermediates in any
     /// order. Self-issued certificates become roots, the others intermediates.
     ///
     /// # Errors
-    /// [`AnchorError`] if a certificate is unreadable or there is no root.
+    /// [`AnchorError`] if a certificate is unreadable, is not a CA, or is an
+    /// intermediate that does not chain to a root given with it, or if there
+    /// is no root.
     pub fn from_pem(pem: &[u8]) -> Result<Self, AnchorError> {
         let items = input::der_items(pem, b"CERTIFICATE").map_err(AnchorError::Certificate)?;
         Self::from_der_certificates(items.iter().map(Vec::as_slice))
@@ -145,38 +260,42 @@ impl TrustAnchors {
     /// Builds anchors from DER certificates, as [`from_pem`](Self::from_pem).
     ///
     /// # Errors
-    /// [`AnchorError`] if a certificate is unreadable or there is no root.
+    /// As [`from_pem`](Self::from_pem).
     pub fn from_der_certificates<'a>(
         certs: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Self, AnchorError> {
         let mut roots = Vec::new();
-        let mut others = Vec::new();
+        let mut intermediates = Vec::new();
         for der in certs {
             let a = Authority::from_der(der).map_err(AnchorError::Certificate)?;
+            if let Some(TrustError::IssuerNotCa { subject, reason }) = a.ca_fault() {
+                return Err(AnchorError::NotCa { subject, reason });
+            }
             if a.is_self_issued() {
                 roots.push(a);
             } else {
-                others.push(a);
+                intermediates.push(a);
             }
         }
         if roots.is_empty() {
             return Err(AnchorError::NoRoot);
         }
-        let intermediates = others
-            .into_iter()
-            .map(|a| {
-                let signer = RawCertificate::from_der(&a.der).ok().and_then(|raw| {
-                    roots.iter().position(|r| {
-                        r.subject_der == a.issuer_der && r.signed(&raw).unwrap_or(false)
-                    })
-                });
-                (a, signer)
-            })
-            .collect();
-        Ok(Self(Arc::new(Inner {
+        let anchors = Self(Arc::new(Inner {
             roots,
             intermediates,
-        })))
+        }));
+        // Every intermediate must chain to a root by signatures and CA
+        // constraints now; validity periods are judged at each check.
+        for a in &anchors.0.intermediates {
+            let mut search = Search::new(&anchors, &[], None, Policy::Vendor);
+            search
+                .path_from(&a.der, &a.parts, 1, 0)
+                .map_err(|reason| AnchorError::Unchained {
+                    subject: a.subject.clone(),
+                    reason,
+                })?;
+        }
+        Ok(anchors)
     }
 
     /// The subjects of the roots, then of the intermediates.
@@ -184,76 +303,176 @@ impl TrustAnchors {
         self.0
             .roots
             .iter()
-            .chain(self.0.intermediates.iter().map(|(a, _)| a))
+            .chain(self.0.intermediates.iter())
             .map(|a| a.subject.as_str())
             .collect()
     }
 
-    /// Verifies that `cert` was signed by an intermediate that was signed by
-    /// a root (or directly by a root), and that each authority on that path is
-    /// valid at `now`. The certificate's own validity is not judged here.
+    /// Verifies that `cert` chains to a root through the anchors, every
+    /// issuer on the path a CA valid at `now` whose signature verifies with
+    /// SHA-256 or stronger. The certificate's own validity is not judged here.
     ///
     /// # Errors
     /// [`TrustError`] says which link failed.
-    pub fn verify(&self, cert: &PushCertificate, now: OffsetDateTime) -> Result<(), TrustError> {
-        // The issuer's name is formatted only for an error: formatting costs
-        // more than the search.
-        let issuer = || cert.issuer().to_owned();
-        let raw = RawCertificate::from_der(cert.der())
-            .map_err(|_| TrustError::BadSignature { issuer: issuer() })?;
-        self.verify_raw(&raw, issuer, now)
-    }
-
-    fn verify_raw(
+    pub fn verify(
         &self,
-        raw: &RawCertificate<'_>,
-        issuer: impl FnOnce() -> String,
+        cert: &crate::PushCertificate,
         now: OffsetDateTime,
     ) -> Result<(), TrustError> {
-        let mut name_matched = false;
-        let mut not_valid = None;
-        let mut unchained = false;
-        for (a, root) in &self.0.intermediates {
-            if a.subject_der != raw.issuer {
-                continue;
+        let mut search = Search::new(self, &[], Some(now), Policy::Push);
+        search.path_from(cert.der(), cert.parts(), 0, 0)
+    }
+
+    /// Verifies a certificate already read, trying the untrusted `extra`
+    /// certificates as intermediates too; returns the path's DER, root first.
+    /// Without `now`, validity periods are not judged.
+    pub(crate) fn verify_parts(
+        &self,
+        der: &[u8],
+        parts: &Certificate,
+        extra: &[Authority],
+        now: Option<OffsetDateTime>,
+        policy: Policy,
+    ) -> Result<Vec<Vec<u8>>, TrustError> {
+        let mut search = Search::new(self, extra, now, policy);
+        search.path_from(der, parts, 0, 0)?;
+        Ok(search.path.iter().map(|a| a.der.clone()).collect())
+    }
+}
+
+/// One bounded depth-first search for a path.
+struct Search<'a> {
+    anchors: &'a Inner,
+    extra: &'a [Authority],
+    now: Option<OffsetDateTime>,
+    policy: Policy,
+    signature_checks: usize,
+    /// The path found: the root first, then the intermediates downwards.
+    path: Vec<&'a Authority>,
+}
+
+/// How far a failed candidate got, to report the most telling failure.
+fn rank(e: &TrustError) -> u8 {
+    match e {
+        TrustError::UnknownIssuer { .. } => 0,
+        TrustError::BadSignature { .. } => 1,
+        _ => 2,
+    }
+}
+
+impl<'a> Search<'a> {
+    fn new(
+        anchors: &'a TrustAnchors,
+        extra: &'a [Authority],
+        now: Option<OffsetDateTime>,
+        policy: Policy,
+    ) -> Self {
+        Self {
+            anchors: &anchors.0,
+            extra,
+            now,
+            policy,
+            signature_checks: 0,
+            path: Vec::new(),
+        }
+    }
+
+    /// Finds a path from `cert` up to a root. `intermediates_below` counts
+    /// the CA certificates between `cert`'s issuer and the end entity (0 for
+    /// the end entity itself), for pathLenConstraint; `depth` bounds the search.
+    fn path_from(
+        &mut self,
+        der: &[u8],
+        cert: &Certificate,
+        intermediates_below: usize,
+        depth: usize,
+    ) -> Result<(), TrustError> {
+        let issuer_name = part(der, &cert.issuer);
+        let mut best: Option<TrustError> = None;
+        let keep = |e: TrustError, best: &mut Option<TrustError>| {
+            if best.as_ref().is_none_or(|b| rank(&e) >= rank(b)) {
+                *best = Some(e);
             }
-            name_matched = true;
-            if !a.signed(raw)? {
-                continue;
-            }
-            // Signed by an intermediate that no root vouches for: as unknown
-            // as an issuer nobody has heard of.
-            let Some(root) = root.and_then(|i| self.0.roots.get(i)) else {
-                unchained = true;
-                continue;
-            };
-            match a
-                .check_valid_at(now)
-                .and_then(|()| root.check_valid_at(now))
-            {
-                Ok(()) => return Ok(()),
-                Err(e) => not_valid = Some(e),
+        };
+        let anchors = self.anchors;
+        for root in anchors
+            .roots
+            .iter()
+            .filter(|r| r.subject_der() == issuer_name)
+        {
+            match self.link(root, der, cert, intermediates_below) {
+                Ok(()) => {
+                    self.path.push(root);
+                    return Ok(());
+                }
+                Err(e) => keep(e, &mut best),
             }
         }
-        for r in &self.0.roots {
-            if r.subject_der != raw.issuer {
-                continue;
-            }
-            name_matched = true;
-            if r.signed(raw)? {
-                match r.check_valid_at(now) {
-                    Ok(()) => return Ok(()),
-                    Err(e) => not_valid = Some(e),
+        if depth < MAX_PATH_INTERMEDIATES {
+            let extra = self.extra;
+            let candidates = anchors.intermediates.iter().chain(extra.iter());
+            for ca in candidates.filter(|a| a.subject_der() == issuer_name) {
+                // A certificate never issues itself on a path.
+                if ca.der == der {
+                    continue;
+                }
+                let linked = self
+                    .link(ca, der, cert, intermediates_below)
+                    .and_then(|()| {
+                        self.path_from(&ca.der, &ca.parts, intermediates_below + 1, depth + 1)
+                    });
+                match linked {
+                    Ok(()) => {
+                        self.path.push(ca);
+                        return Ok(());
+                    }
+                    Err(e) => keep(e, &mut best),
                 }
             }
         }
-        if let Some(e) = not_valid {
-            return Err(e);
+        Err(best.unwrap_or_else(|| TrustError::UnknownIssuer {
+            issuer: name::rfc4514_der(issuer_name),
+        }))
+    }
+
+    /// Checks that `ca` may have issued `cert` and did.
+    fn link(
+        &mut self,
+        ca: &Authority,
+        der: &[u8],
+        cert: &Certificate,
+        intermediates_below: usize,
+    ) -> Result<(), TrustError> {
+        // The signature first: a forgery is reported as one, whatever the
+        // state of the authority it names.
+        if self.signature_checks >= MAX_SIGNATURE_CHECKS {
+            return Err(TrustError::TooManyCandidates);
         }
-        if name_matched && !unchained {
-            Err(TrustError::BadSignature { issuer: issuer() })
-        } else {
-            Err(TrustError::UnknownIssuer { issuer: issuer() })
+        self.signature_checks += 1;
+        ca.check_signed(der, cert, self.policy)?;
+        if let Some(fault) = ca.ca_fault() {
+            return Err(fault);
+        }
+        if let Some(limit) = ca.parts.basic_constraints.and_then(|b| b.path_len)
+            && usize::try_from(limit).is_ok_and(|l| intermediates_below > l)
+        {
+            return Err(TrustError::PathLenExceeded {
+                subject: ca.subject.clone(),
+            });
+        }
+        if self.policy == Policy::Push
+            && ca
+                .parts
+                .ext_key_usage
+                .is_some_and(|eku| !eku.allows_client_auth())
+        {
+            return Err(TrustError::IssuerNotForClientAuth {
+                subject: ca.subject.clone(),
+            });
+        }
+        match self.now {
+            Some(now) => ca.check_valid_at(now),
+            None => Ok(()),
         }
     }
 }

@@ -1,26 +1,17 @@
 //! Signing a customer's request as the MDM vendor.
 
-use der::Decode as _;
 use rand_core::CryptoRng;
 use time::OffsetDateTime;
-use x509_cert::Certificate;
-use x509_cert::ext::pkix::AuthorityKeyIdentifier;
 
+use crate::asn1;
+use crate::certificate::{Certificate, part};
 use crate::csr::PushCsr;
-use crate::error::ParseError;
+use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::keys::PrivateKey;
-use crate::push_certificate::{MIN_RSA_BITS, VENDOR_MARKER_OID, to_offset};
-use crate::raw::RawCertificate;
+use crate::push_certificate::MIN_RSA_BITS;
 use crate::signed_request::SignedRequest;
-use crate::trust_anchors::{APPLE_ROOT_CA, Authority};
-
-/// Apple Worldwide Developer Relations Certification Authority (G1, expired 2023-02-07).
-const APPLE_WWDR_CA: &[u8] = include_bytes!("apple-certs/AppleWWDRCA.cer");
-/// Apple Worldwide Developer Relations Certification Authority G3 (valid to 2030-02-20).
-const APPLE_WWDR_CA_G3: &[u8] = include_bytes!("apple-certs/AppleWWDRCAG3.cer");
-/// Apple Worldwide Developer Relations Certification Authority G4 (valid to 2030-12-10).
-const APPLE_WWDR_CA_G4: &[u8] = include_bytes!("apple-certs/AppleWWDRCAG4.cer");
+use crate::trust_anchors::{Policy, TrustAnchors};
 
 /// Why a vendor signer could not be made or could not sign.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -60,9 +51,13 @@ pub enum VendorError {
         /// The vendor certificate's issuer.
         issuer: String,
     },
-    /// The chain the caller passed could not be read.
-    #[error("the certificate chain could not be read: {0}")]
-    Chain(ParseError),
+    /// The chain the caller passed could not be read or used as anchors.
+    #[error("the certificate chain could not be used: {0}")]
+    Chain(crate::AnchorError),
+    /// The vendor certificate does not chain to Apple's WWDR CAs and root
+    /// (or the chain the caller passed).
+    #[error("the vendor certificate is not trusted: {0}")]
+    Untrusted(TrustError),
     /// The customer's request key is shorter than 2048 bits.
     #[error("the request's RSA key has {bits} bits; at least 2048 are required")]
     CsrKeyTooSmall {
@@ -100,8 +95,8 @@ impl core::fmt::Debug for VendorSigner {
 
 impl VendorSigner {
     /// A signer for `vendor_certificate` (PEM or DER) and its key, judged at
-    /// `now`. The chain is completed with the embedded Apple WWDR intermediate
-    /// (G1, G3 or G4, picked by issuer name and key identifier) and Apple Root CA.
+    /// `now`. The chain is completed with the embedded Apple WWDR CA that
+    /// issued it (G1, G3 or G4, its signature verified) and Apple Root CA.
     ///
     /// # Errors
     /// [`VendorError`] for a certificate that is not an MDM vendor
@@ -112,133 +107,117 @@ impl VendorSigner {
         vendor_key: &PrivateKey,
         now: OffsetDateTime,
     ) -> Result<Self, VendorError> {
-        let (vendor_der, cert) = Self::read_vendor(vendor_certificate)?;
-        let chain = Self::apple_chain(&vendor_der, &cert)?;
-        Self::finish(&cert, &vendor_der, vendor_key, chain, now)
+        Self::build(
+            vendor_certificate,
+            vendor_key,
+            &TrustAnchors::apple_vendor(),
+            now,
+        )
     }
 
     /// As [`new`](Self::new), with the chain after the vendor certificate
-    /// (intermediates, then root) given as PEM by the caller, for staging and tests.
+    /// (intermediates, then root) given as PEM by the caller, for staging and
+    /// tests; the vendor certificate must chain to it.
     ///
     /// # Errors
-    /// As [`new`](Self::new), and [`VendorError::Chain`] for an unreadable chain.
+    /// As [`new`](Self::new), and [`VendorError::Chain`] for a chain that
+    /// cannot serve as anchors.
     pub fn with_chain(
         vendor_certificate: &[u8],
         vendor_key: &PrivateKey,
         chain_pem: &[u8],
         now: OffsetDateTime,
     ) -> Result<Self, VendorError> {
-        let (vendor_der, cert) = Self::read_vendor(vendor_certificate)?;
-        let mut chain = vec![vendor_der.clone()];
-        for der in input::der_items(chain_pem, b"CERTIFICATE").map_err(VendorError::Chain)? {
-            if der != vendor_der {
-                chain.push(der);
-            }
-        }
-        Self::finish(&cert, &vendor_der, vendor_key, chain, now)
+        let (vendor_der, _) = Self::read_vendor(vendor_certificate)?;
+        // The vendor certificate itself may sit in the chain file; it is no anchor.
+        let items = input::der_items(chain_pem, b"CERTIFICATE")
+            .map_err(|e| VendorError::Chain(crate::AnchorError::Certificate(e)))?;
+        let anchors = TrustAnchors::from_der_certificates(
+            items
+                .iter()
+                .filter(|d| **d != vendor_der)
+                .map(Vec::as_slice),
+        )
+        .map_err(VendorError::Chain)?;
+        Self::build(vendor_certificate, vendor_key, &anchors, now)
     }
 
     /// The chain Apple expects for a vendor certificate (PEM or DER): the
-    /// certificate, the embedded WWDR intermediate that issued it (picked by
-    /// issuer name and key identifier, its signature verified) and Apple Root CA.
+    /// certificate, the embedded WWDR CA that issued it and Apple Root CA,
+    /// every signature and CA constraint checked; validity is not judged.
     ///
     /// # Errors
-    /// [`VendorError::UnknownIssuer`] when no embedded WWDR CA issued it.
+    /// [`VendorError::UnknownIssuer`] when no embedded WWDR CA issued it,
+    /// [`VendorError::Untrusted`] when the path fails otherwise.
     pub fn apple_chain_for(vendor_certificate: &[u8]) -> Result<Vec<Vec<u8>>, VendorError> {
-        let (vendor_der, cert) = Self::read_vendor(vendor_certificate)?;
-        Self::apple_chain(&vendor_der, &cert)
+        let (der, parts) = Self::read_vendor(vendor_certificate)?;
+        Self::chain(&der, &parts, &TrustAnchors::apple_vendor(), None)
     }
 
-    fn apple_chain(vendor_der: &[u8], cert: &Certificate) -> Result<Vec<Vec<u8>>, VendorError> {
-        let raw = RawCertificate::from_der(vendor_der)
-            .map_err(|e| VendorError::Certificate(ParseError::malformed(&e)))?;
-        let aki = cert
-            .tbs_certificate()
-            .get_extension::<AuthorityKeyIdentifier>()
-            .ok()
-            .flatten()
-            .and_then(|(_, a)| a.key_identifier)
-            .map(|k| k.as_bytes().to_vec());
-        let mut found = None;
-        for wwdr in [APPLE_WWDR_CA_G3, APPLE_WWDR_CA_G4, APPLE_WWDR_CA] {
-            // Compare names before loading the intermediate's key.
-            let named = RawCertificate::from_der(wwdr).is_ok_and(|w| w.subject == raw.issuer);
-            if !named {
-                continue;
-            }
-            let a = Authority::from_der(wwdr).map_err(VendorError::Chain)?;
-            let ids_agree = match (&aki, &a.subject_key_id) {
-                (Some(a), Some(s)) => a == s,
-                _ => true,
-            };
-            if ids_agree && a.signed(&raw).unwrap_or(false) {
-                found = Some(wwdr);
-                break;
-            }
-        }
-        let wwdr = found.ok_or_else(|| VendorError::UnknownIssuer {
-            issuer: crate::name::rfc4514(cert.tbs_certificate().issuer()),
-        })?;
-        Ok(vec![
-            vendor_der.to_vec(),
-            wwdr.to_vec(),
-            APPLE_ROOT_CA.to_vec(),
-        ])
+    fn chain(
+        der: &[u8],
+        parts: &Certificate,
+        anchors: &TrustAnchors,
+        now: Option<OffsetDateTime>,
+    ) -> Result<Vec<Vec<u8>>, VendorError> {
+        let path = anchors
+            .verify_parts(der, parts, &[], now, Policy::Vendor)
+            .map_err(|e| match e {
+                TrustError::UnknownIssuer { issuer } => VendorError::UnknownIssuer { issuer },
+                other => VendorError::Untrusted(other),
+            })?;
+        // The file's order: the vendor certificate, then upwards to the root.
+        let mut chain = vec![der.to_vec()];
+        chain.extend(path.into_iter().rev());
+        Ok(chain)
     }
 
+    /// The first certificate of the input that carries the vendor marker.
     fn read_vendor(bytes: &[u8]) -> Result<(Vec<u8>, Certificate), VendorError> {
         let items = input::der_items(bytes, b"CERTIFICATE").map_err(VendorError::Certificate)?;
-        let mut first = None;
+        let mut first_subject = None;
         for der in items {
-            let cert = Certificate::from_der(&der)
-                .map_err(|e| VendorError::Certificate(ParseError::malformed(&e)))?;
-            let is_vendor = cert
-                .tbs_certificate()
-                .extensions()
-                .into_iter()
-                .flatten()
-                .any(|e| e.extn_id == VENDOR_MARKER_OID);
-            if is_vendor {
-                return Ok((der, cert));
+            let parts = Certificate::read(&der).map_err(VendorError::Certificate)?;
+            if parts.vendor_marker && !parts.is_ca() {
+                return Ok((der, parts));
             }
-            first.get_or_insert(cert);
+            first_subject
+                .get_or_insert_with(|| crate::name::rfc4514_der(part(&der, &parts.subject)));
         }
         Err(VendorError::NotVendorCertificate {
-            subject: first
-                .map(|c| crate::name::rfc4514(c.tbs_certificate().subject()))
-                .unwrap_or_default(),
+            subject: first_subject.unwrap_or_default(),
         })
     }
 
-    fn finish(
-        cert: &Certificate,
-        vendor_der: &[u8],
+    fn build(
+        vendor_certificate: &[u8],
         vendor_key: &PrivateKey,
-        chain: Vec<Vec<u8>>,
+        anchors: &TrustAnchors,
         now: OffsetDateTime,
     ) -> Result<Self, VendorError> {
-        let raw = RawCertificate::from_der(vendor_der)
-            .map_err(|e| VendorError::Certificate(ParseError::malformed(&e)))?;
-        if raw.spki != vendor_key.public_key_der() {
+        let (der, parts) = Self::read_vendor(vendor_certificate)?;
+        if part(&der, &parts.spki) != vendor_key.public_key_der() {
             return Err(VendorError::KeyMismatch);
         }
-        let validity = cert.tbs_certificate().validity();
-        let not_before = to_offset(validity.not_before).map_err(VendorError::Certificate)?;
-        let not_after = to_offset(validity.not_after).map_err(VendorError::Certificate)?;
+        let convert = |t| {
+            asn1::to_datetime(t).map_err(|e| VendorError::Certificate(ParseError::malformed(&e)))
+        };
+        let not_before = convert(parts.not_before)?;
+        let not_after = convert(parts.not_after)?;
         if now < not_before {
             return Err(VendorError::NotYetValid { not_before });
         }
         if now > not_after {
             return Err(VendorError::Expired { not_after });
         }
+        let chain = Self::chain(&der, &parts, anchors, Some(now))?;
         Ok(Self {
             key: rsa::pkcs1v15::SigningKey::new(vendor_key.as_rsa().clone()),
             chain,
-            subject: crate::name::rfc4514(cert.tbs_certificate().subject()),
+            subject: crate::name::rfc4514_der(part(&der, &parts.subject)),
             not_after,
         })
     }
-
     /// The vendor certificate's subject.
     pub fn subject(&self) -> &str {
         &self.subject

@@ -6,7 +6,7 @@
 
 use mdm_push_cert::{
     CsrBuilder, CsrError, DigestAlgorithm, KeyError, PrivateKey, PushCsr, SignedRequest,
-    SignedRequestError, UploadCheck, VendorError, VendorSigner,
+    SignedRequestError, TrustAnchors, UploadCheck, VendorError, VendorSigner,
 };
 use rand::SeedableRng as _;
 
@@ -25,6 +25,11 @@ const NOW: time::OffsetDateTime = datetime!(2025-12-28 12:00 UTC);
 
 fn rng() -> rand::rngs::StdRng {
     rand::rngs::StdRng::seed_from_u64(42)
+}
+
+/// The test PKI's WWDR-like CA and root, as anchors for signedCSR files.
+fn vendor_anchors() -> TrustAnchors {
+    TrustAnchors::from_pem(pki!("vendor_intermediates.pem")).unwrap()
 }
 
 fn vendor() -> VendorSigner {
@@ -292,10 +297,9 @@ fn round_trip_build_sign_write_read_verify() {
         .collect();
     assert_eq!(SignedRequest::parse(wrapped.as_bytes()).unwrap(), signed);
 
-    let v = read.verify().unwrap();
+    let v = read.verify_with_anchors(&vendor_anchors(), NOW).unwrap();
     assert_eq!(v.digest, DigestAlgorithm::Sha256);
     assert_eq!(v.csr, csr);
-    assert!(v.chain_links);
     assert_eq!(v.chain_subjects.len(), 3);
     assert!(v.chain_subjects[0].contains("CN=MDM Vendor: Example Vendor"));
     assert!(v.chain_subjects[2].contains("CN=Test Root CA"));
@@ -320,7 +324,7 @@ fn sha1_signatures_from_before_2021_verify() {
     );
     let v = SignedRequest::parse(xml.as_bytes())
         .unwrap()
-        .verify()
+        .verify_with_anchors(&vendor_anchors(), NOW)
         .unwrap();
     assert_eq!(v.digest, DigestAlgorithm::Sha1);
 }
@@ -372,7 +376,17 @@ fn altered_signed_requests_fail_with_the_right_error() {
             .unwrap_err(),
         SignedRequestError::NotPlist
     );
-    let missing = signed.to_xml().replace("PushCertSignature", "Other");
+    let other = signed.to_xml().replace("PushCertSignature", "Other");
+    assert_eq!(
+        SignedRequest::parse(other.as_bytes()).unwrap_err(),
+        SignedRequestError::UnexpectedKey {
+            key: "Other".into()
+        }
+    );
+    let xml = signed.to_xml();
+    let start = xml.find("<key>PushCertSignature").unwrap();
+    let end = xml[start..].find("</string>").unwrap() + start + "</string>".len();
+    let missing = format!("{}{}", &xml[..start], &xml[end..]);
     assert_eq!(
         SignedRequest::parse(missing.as_bytes()).unwrap_err(),
         SignedRequestError::MissingKey {
@@ -399,7 +413,8 @@ fn chains_longer_than_the_limit_are_refused() {
         len: MAX_CHAIN_LEN + 1,
         max: MAX_CHAIN_LEN,
     };
-    assert_eq!(long.verify().unwrap_err(), want);
+    assert_eq!(long.verify(NOW).unwrap_err(), want);
+    assert_eq!(long.verify_signatures_only().unwrap_err(), want);
     assert_eq!(
         SignedRequest::parse(long.to_base64().as_bytes()).unwrap_err(),
         want

@@ -4,8 +4,8 @@
 //! ends 2026-01-09 and is expiring soon; push_b (its renewal) began 2025-12-20.
 
 use mdm_push_cert::{
-    InvalidReason, ParseError, PushCertificate, RetryReason, TrustAnchors, TrustError, UploadCheck,
-    UploadError,
+    AnchorError, InvalidReason, ParseError, PushCertificate, RetryReason, TrustAnchors, TrustError,
+    UploadCheck, UploadError,
 };
 use time::macros::datetime;
 
@@ -265,24 +265,23 @@ fn parse_errors_map_to_the_right_message() {
 }
 
 #[test]
-fn intermediate_without_a_root_is_unknown() {
+fn intermediate_without_a_root_is_refused_as_an_anchor() {
     // Anchors need a self-issued root.
     assert!(TrustAnchors::from_pem(pki!("aai2.pem")).is_err());
     // The stand-in AAI2 with a root that did not sign it (micromdm's
-    // self-signed mock): the push certificate's issuer is vouched for by nobody.
+    // self-signed mock): the intermediate is vouched for by nobody, so the
+    // anchors are refused when they are built, not silently unusable.
     let mut pem = pki!("aai2.pem").to_vec();
     pem.extend_from_slice(include_bytes!(
         "fixtures/thirdparty/micromdm_testdata_pushcert.pem"
     ));
-    let err = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
-        .trust_anchors(TrustAnchors::from_pem(&pem).unwrap())
-        .check(pki!("push_b.pem"))
-        .unwrap_err();
+    let err = TrustAnchors::from_pem(&pem).unwrap_err();
     assert!(
         matches!(
-            err,
-            UploadError::InvalidCertificate {
-                reason: InvalidReason::Untrusted(TrustError::UnknownIssuer { .. })
+            &err,
+            AnchorError::Unchained {
+                reason: TrustError::UnknownIssuer { .. },
+                ..
             }
         ),
         "{err:?}"

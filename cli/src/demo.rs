@@ -63,11 +63,12 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         VendorSigner::with_chain(VENDOR, &vendor_key, VENDOR_CHAIN, registered_at).map_err(fail)?;
     let signed = vendor.sign(&csr_a, &mut rng).map_err(fail)?;
     let upload = signed.to_base64();
+    let vendor_anchors = TrustAnchors::from_pem(VENDOR_CHAIN).map_err(fail)?;
     let v = SignedRequest::parse(upload.as_bytes())
-        .and_then(|r| r.verify())
+        .and_then(|r| r.verify_with_anchors(&vendor_anchors, registered_at))
         .map_err(fail)?;
     outln!(
-        "signedCSR: {} bytes of base64; signature verified ({}); chain:",
+        "signedCSR: {} bytes of base64; signatures and chain verified ({}); chain:",
         upload.len(),
         v.digest
     );

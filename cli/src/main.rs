@@ -59,9 +59,12 @@ enum Command {
     Inspect {
         /// The file to read.
         file: PathBuf,
-        /// The instant to judge expiry at (RFC 3339); default: now.
+        /// The instant to judge expiry, or a signedCSR's vendor certificate, at (RFC 3339); default: now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
+        /// For a signedCSR file: PEM roots and WWDR-like intermediates replacing Apple's (repeatable).
+        #[arg(long)]
+        anchors: Vec<PathBuf>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -134,10 +137,18 @@ enum Command {
         #[arg(long)]
         xml: bool,
     },
-    /// Verify a signedCSR file's signature and show its chain.
+    /// Verify a signedCSR file as Apple's portal would: both signatures, the
+    /// vendor certificate's validity and its chain to Apple. Exit 0 only when
+    /// all of it verifies.
     VerifyRequest {
         /// The signedCSR file (base64 or XML).
         file: PathBuf,
+        /// The instant the vendor certificate is judged at (RFC 3339); default: now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+        /// PEM roots and WWDR-like intermediates replacing Apple's (repeatable), for test PKIs.
+        #[arg(long)]
+        anchors: Vec<PathBuf>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -213,7 +224,15 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, Fatal> {
     match command {
-        Command::Inspect { file, now, json } => inspect(&file, now_or(now), json),
+        Command::Inspect {
+            file,
+            now,
+            anchors,
+            json,
+        } => {
+            let anchors = read_anchors(&anchors)?.unwrap_or_else(TrustAnchors::apple_vendor);
+            inspect(&file, &anchors, now_or(now), json)
+        }
         Command::Check {
             cert,
             request,
@@ -236,19 +255,7 @@ fn run(command: Command) -> Result<u8, Fatal> {
                     .map_err(|e| Fatal(format!("--previous-topic {t}: {e}")))?;
                 check = check.previous_topic(&topic);
             }
-            if !anchors.is_empty() {
-                let mut pem = Vec::new();
-                for a in &anchors {
-                    pem.extend_from_slice(&read(a)?);
-                    pem.push(b'\n');
-                }
-                let list = anchors
-                    .iter()
-                    .map(|a| a.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let anchors =
-                    TrustAnchors::from_pem(&pem).map_err(|e| Fatal(format!("{list}: {e}")))?;
+            if let Some(anchors) = read_anchors(&anchors)? {
                 check = check.trust_anchors(anchors);
             }
             let bytes = read(&cert)?;
@@ -263,19 +270,6 @@ fn run(command: Command) -> Result<u8, Fatal> {
             email,
         } => {
             let mut rng = rand::rng();
-            let key = match (key, new_key) {
-                (Some(path), _) => {
-                    PrivateKey::parse(&read(&path)?).map_err(|e| Fatal::file(&path, e))?
-                }
-                (None, Some(out)) => {
-                    let key = PrivateKey::generate(&mut rng, 2048)
-                        .map_err(|e| Fatal(format!("key generation: {e}")))?;
-                    let pem = key.to_pkcs8_pem().map_err(|e| Fatal(e.to_string()))?;
-                    write_private(&out, pem.as_bytes())?;
-                    key
-                }
-                (None, None) => return Err(Fatal("--key or --new-key is required".into())),
-            };
             let mut b = CsrBuilder::new();
             if let Some(v) = cn {
                 b = b.common_name(v);
@@ -289,6 +283,25 @@ fn run(command: Command) -> Result<u8, Fatal> {
             if let Some(v) = email {
                 b = b.email_address(v);
             }
+            // Every argument is checked before a key file is written, so a
+            // mistake never leaves a key behind that blocks the rerun.
+            b.check().map_err(|e| Fatal(e.to_string()))?;
+            let key = match (key, new_key) {
+                (Some(path), _) => {
+                    PrivateKey::parse(&read(&path)?).map_err(|e| Fatal::file(&path, e))?
+                }
+                (None, Some(out)) => {
+                    if out.exists() {
+                        return Err(Fatal::file(&out, "exists; it is never overwritten"));
+                    }
+                    let key = PrivateKey::generate(&mut rng, 2048)
+                        .map_err(|e| Fatal(format!("key generation: {e}")))?;
+                    let pem = key.to_pkcs8_pem().map_err(|e| Fatal(e.to_string()))?;
+                    write_private(&out, pem.as_bytes())?;
+                    key
+                }
+                (None, None) => return Err(Fatal("--key or --new-key is required".into())),
+            };
             let csr = b.build(&key, &mut rng).map_err(|e| Fatal(e.to_string()))?;
             out!("{}", csr.to_pem());
             Ok(0)
@@ -321,12 +334,38 @@ fn run(command: Command) -> Result<u8, Fatal> {
             }
             Ok(0)
         }
-        Command::VerifyRequest { file, json } => {
+        Command::VerifyRequest {
+            file,
+            now,
+            anchors,
+            json,
+        } => {
             let req = SignedRequest::parse(&read(&file)?).map_err(|e| Fatal::file(&file, e))?;
-            Ok(report_request(&req, json))
+            let anchors = read_anchors(&anchors)?.unwrap_or_else(TrustAnchors::apple_vendor);
+            Ok(report_request(&req, &anchors, now_or(now), json))
         }
         Command::Demo { now, lang } => demo::run(now_or(now), lang_or(lang)).map(|()| 0),
     }
+}
+
+/// Anchors from PEM files given with `--anchors`, or `None` for Apple's.
+fn read_anchors(paths: &[PathBuf]) -> Result<Option<TrustAnchors>, Fatal> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut pem = Vec::new();
+    for a in paths {
+        pem.extend_from_slice(&read(a)?);
+        pem.push(b'\n');
+    }
+    let list = paths
+        .iter()
+        .map(|a| a.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    TrustAnchors::from_pem(&pem)
+        .map(Some)
+        .map_err(|e| Fatal(format!("{list}: {e}")))
 }
 
 /// The SubjectPublicKeyInfo the upload must carry, from a CSR, a signedCSR
@@ -336,7 +375,8 @@ fn expected_key(path: &Path) -> Result<Vec<u8>, Fatal> {
     if let Ok(csr) = PushCsr::from_pem(&bytes) {
         return Ok(csr.spki_der().to_vec());
     }
-    if let Ok(v) = SignedRequest::parse(&bytes).and_then(|r| r.verify()) {
+    // The server's own file: only the request inside matters here.
+    if let Ok(v) = SignedRequest::parse(&bytes).and_then(|r| r.verify_signatures_only()) {
         return Ok(v.csr.spki_der().to_vec());
     }
     if let Ok(key) = PrivateKey::parse(&bytes) {
@@ -419,7 +459,12 @@ fn check_now(check: &UploadCheck) -> OffsetDateTime {
     check.now()
 }
 
-fn inspect(path: &Path, now: OffsetDateTime, as_json: bool) -> Result<u8, Fatal> {
+fn inspect(
+    path: &Path,
+    request_anchors: &TrustAnchors,
+    now: OffsetDateTime,
+    as_json: bool,
+) -> Result<u8, Fatal> {
     let bytes = read(path)?;
     let cert_err = match PushCertificate::parse(&bytes) {
         Ok(c) => {
@@ -429,7 +474,7 @@ fn inspect(path: &Path, now: OffsetDateTime, as_json: bool) -> Result<u8, Fatal>
         Err(e) => e,
     };
     match SignedRequest::parse(&bytes) {
-        Ok(req) => Ok(report_request(&req, as_json)),
+        Ok(req) => Ok(report_request(&req, request_anchors, now, as_json)),
         Err(_) => Err(Fatal::file(path, cert_err)),
     }
 }
@@ -476,42 +521,61 @@ fn print_certificate(c: &PushCertificate, now: OffsetDateTime, as_json: bool) {
     }
 }
 
-fn report_request(req: &SignedRequest, as_json: bool) -> u8 {
-    match req.verify() {
-        Ok(v) => {
-            if as_json {
-                outln!(
-                    "{}",
-                    json!({"kind": "signed_request", "ok": true, "digest": v.digest.name(),
-                           "chain": v.chain_subjects, "chain_links": v.chain_links,
-                           "csr_subject": v.csr.subject(), "csr_key_bits": v.csr.key_bits(),
-                           "error": null})
-                );
-            } else {
-                outln!("signature:   verified ({})", v.digest);
+/// Prints what a signedCSR file's verification found, finding by finding:
+/// the signatures, then the vendor certificate's validity and chain.
+fn report_request(
+    req: &SignedRequest,
+    anchors: &TrustAnchors,
+    now: OffsetDateTime,
+    as_json: bool,
+) -> u8 {
+    let signatures = req.verify_signatures_only();
+    let full = req.verify_with_anchors(anchors, now);
+    let error = full.as_ref().err().map(ToString::to_string);
+    if as_json {
+        let sig = signatures.as_ref().ok();
+        outln!(
+            "{}",
+            json!({"kind": "signed_request", "ok": full.is_ok(),
+                   "signatures_ok": sig.is_some(),
+                   "digest": sig.map(|s| s.digest.name()),
+                   "chain": sig.map(|s| s.chain_subjects.clone()).unwrap_or_default(),
+                   "csr_subject": sig.map(|s| s.csr.subject()),
+                   "csr_key_bits": sig.map(|s| s.csr.key_bits()),
+                   "vendor_not_after": full.as_ref().ok().map(|v| rfc3339(v.vendor_not_after)),
+                   "error": error})
+        );
+    } else {
+        match &signatures {
+            Ok(s) => {
                 outln!(
                     "request:     {} (RSA {} bits)",
-                    v.csr.subject(),
-                    v.csr.key_bits()
+                    s.csr.subject(),
+                    s.csr.key_bits()
                 );
-                outln!("chain links: {}", if v.chain_links { "yes" } else { "no" });
-                for (i, s) in v.chain_subjects.iter().enumerate() {
-                    outln!("chain[{i}]:    {s}");
+                outln!("signature:   verified ({})", s.digest);
+                for (i, subject) in s.chain_subjects.iter().enumerate() {
+                    outln!("chain[{i}]:    {subject}");
                 }
             }
-            0
+            Err(e) => outln!("signature:   NOT verified: {e}"),
         }
-        Err(e) => {
-            if as_json {
+        match &full {
+            Ok(v) => {
                 outln!(
-                    "{}",
-                    json!({"kind": "signed_request", "ok": false, "digest": null, "chain": [],
-                           "error": e.to_string()})
+                    "vendor:      valid at {} (until {}), chains to a trusted root",
+                    rfc3339(now),
+                    rfc3339(v.vendor_not_after)
                 );
-            } else {
-                outln!("signature:   NOT verified: {e}");
+                outln!("result:      verified");
             }
-            1
+            Err(e) => {
+                if signatures.is_ok() {
+                    outln!("vendor:      NOT trusted: {e}");
+                }
+                outln!("result:      NOT verified");
+            }
         }
     }
+    u8::from(full.is_err())
 }

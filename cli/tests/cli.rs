@@ -75,6 +75,27 @@ fn sign_args(vendor_cert: &str, extra: &[&str]) -> Vec<String> {
     v
 }
 
+fn b64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 fn run_owned(args: &[String]) -> Output {
     run(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
@@ -121,10 +142,27 @@ fn inspect_signed_request() {
     let o = run_owned(&sign_args("vendor.pem", &[]));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     std::fs::write(&signed, &o.stdout).unwrap();
-    let j = json(&run(&["inspect", signed.to_str().unwrap(), "--json"]));
+    let signed = signed.to_str().unwrap();
+    let anchors = pki("vendor_intermediates.pem");
+    let args = [
+        "inspect",
+        signed,
+        "--json",
+        "--now",
+        NOW,
+        "--anchors",
+        &anchors,
+    ];
+    let j = json(&run(&args));
     assert_eq!(j["kind"], "signed_request");
     assert_eq!(j["ok"], true);
+    assert_eq!(j["signatures_ok"], true);
     assert_eq!(j["digest"], "sha256");
+    // Under Apple's anchors the test vendor is nobody: signatures fine, not trusted.
+    let j = json(&run(&["inspect", signed, "--json", "--now", NOW]));
+    assert_eq!(j["ok"], false);
+    assert_eq!(j["signatures_ok"], true);
+    assert!(j["error"].as_str().unwrap().contains("not trusted"), "{j}");
 }
 
 fn tempdir() -> PathBuf {
@@ -281,6 +319,21 @@ fn csr_from_key_and_new_key() {
     let o = run(&["csr", "--new-key", key.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains(key.to_str().unwrap()));
+    // A bad argument is refused before any key file is written, so the
+    // corrected rerun works.
+    let key = dir.join("second.key");
+    let o = run(&[
+        "csr",
+        "--new-key",
+        key.to_str().unwrap(),
+        "--country",
+        "usa",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("country"), "{}", stderr(&o));
+    assert!(!key.exists());
+    let o = run(&["csr", "--new-key", key.to_str().unwrap(), "--country", "US"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -291,10 +344,61 @@ fn sign_and_verify_request() {
     assert!(stdout(&o).contains("<key>PushCertSignature</key>"));
     let xml = dir.join("req.plist");
     std::fs::write(&xml, &o.stdout).unwrap();
-    let o = run(&["verify-request", xml.to_str().unwrap()]);
+    let anchors = pki("vendor_intermediates.pem");
+    let verify = |file: &str, extra: &[&str]| {
+        let mut a = vec!["verify-request", file, "--now", NOW, "--anchors", &anchors];
+        a.extend_from_slice(extra);
+        run(&a)
+    };
+    let o = verify(xml.to_str().unwrap(), &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("verified (SHA-256)"));
-    let j = json(&run(&["verify-request", xml.to_str().unwrap(), "--json"]));
+    assert!(stdout(&o).contains("result:      verified"));
+    // Without the test anchors, Apple's: the signature verifies, the file does not.
+    let o = run(&["verify-request", xml.to_str().unwrap(), "--now", NOW]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("signature:   verified (SHA-256)"));
+    assert!(stdout(&o).contains("NOT trusted"), "{}", stdout(&o));
+    // After the vendor certificate's end (2026-06-01): Apple's portal's words.
+    let o = run(&[
+        "verify-request",
+        xml.to_str().unwrap(),
+        "--now",
+        "2026-07-01T00:00:00Z",
+        "--anchors",
+        &anchors,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("the signing certificate is expired"),
+        "{}",
+        stdout(&o)
+    );
+    // Signed with the right key but by a certificate without the vendor
+    // marker, or an expired one: signatures verify, the file does not.
+    for (cert, words) in [
+        ("vendor_no_marker.pem", "not an MDM vendor certificate"),
+        ("vendor_expired.pem", "the signing certificate is expired"),
+    ] {
+        let chain = [cert, "wwdr.pem", "root.pem"]
+            .map(|f| std::fs::read_to_string(pki(f)).unwrap())
+            .concat();
+        let forged = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict>\
+             <key>PushCertRequestCSR</key><string>{}</string>\
+             <key>PushCertCertificateChain</key><string>{chain}</string>\
+             <key>PushCertSignature</key><string>{}</string></dict></plist>",
+            b64(&std::fs::read(pki("customer_b.csr.der")).unwrap()),
+            b64(&std::fs::read(pki("customer_b.csr.sha256.sig")).unwrap()),
+        );
+        let path = dir.join(format!("{cert}.plist"));
+        std::fs::write(&path, forged).unwrap();
+        let o = verify(path.to_str().unwrap(), &[]);
+        assert_eq!(o.status.code(), Some(1), "{cert}: {}", stdout(&o));
+        assert!(stdout(&o).contains(words), "{cert}: {}", stdout(&o));
+        assert!(stdout(&o).contains("result:      NOT verified"));
+    }
+    let j = json(&verify(xml.to_str().unwrap(), &["--json"]));
     assert_eq!(j["ok"], true);
     assert_eq!(j["digest"], "sha256");
     assert_eq!(j["chain"].as_array().unwrap().len(), 3);
@@ -305,9 +409,10 @@ fn sign_and_verify_request() {
     let mut bytes = text.into_bytes();
     bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
     std::fs::write(&xml, bytes).unwrap();
-    let o = run(&["verify-request", xml.to_str().unwrap(), "--json"]);
+    let o = verify(xml.to_str().unwrap(), &["--json"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(json(&o)["ok"], false);
+    assert_eq!(json(&o)["signatures_ok"], false);
     // Expired vendor certificate: exit 2 naming the file.
     let o = run_owned(&sign_args("vendor_expired.pem", &[]));
     assert_eq!(o.status.code(), Some(2));
