@@ -88,6 +88,16 @@ impl<'a> Tlv<'a> {
         }
     }
 
+    /// The one value that fills this value's contents (an EXPLICIT tag's
+    /// inner value, an OCTET STRING's encapsulated value), keeping its place
+    /// in the outermost input.
+    pub(crate) fn inner(&self, what: &'static str) -> DerResult<Tlv<'a>> {
+        let mut r = self.reader();
+        let tlv = r.read()?;
+        r.finish(what)?;
+        Ok(tlv)
+    }
+
     /// Refuses a tag other than `expected`.
     pub(crate) fn expect(self, expected: u8, what: &'static str) -> DerResult<Self> {
         if self.tag == expected {
@@ -210,7 +220,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Reads exactly one value that fills `bytes`.
+/// Reads exactly one value that fills `bytes`, placed at offset 0: for the
+/// outermost input only (inside it, [`Tlv::inner`] keeps offsets right).
 pub(crate) fn single<'a>(bytes: &'a [u8], what: &'static str) -> DerResult<Tlv<'a>> {
     let mut r = Reader::new(bytes);
     let tlv = r.read()?;

@@ -237,7 +237,8 @@ fn read(der: &[u8]) -> Result<Certificate, ParseError> {
         .read_optional(tag::explicit(0))
         .map_err(malformed)?
         .ok_or(ParseError::NotVersion3)?;
-    let v = asn1::single(version.value, "data follows the version")
+    let v = version
+        .inner("data follows the version")
         .and_then(|t| t.expect(tag::INTEGER, "the version is not an INTEGER"))
         .map_err(malformed)?;
     asn1::integer(&v).map_err(malformed)?;
@@ -341,7 +342,8 @@ fn read(der: &[u8]) -> Result<Certificate, ParseError> {
         vendor_marker: false,
     };
     if let Some(exts) = r.read_optional(tag::explicit(3)).map_err(malformed)? {
-        let seq = asn1::single(exts.value, "data follows the extensions")
+        let seq = exts
+            .inner("data follows the extensions")
             .and_then(|t| t.expect(tag::SEQUENCE, "the extensions are not a SEQUENCE"))
             .map_err(malformed)?;
         // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension.
@@ -525,7 +527,8 @@ fn extension(der: &[u8], ext: &Tlv<'_>, cert: &mut Certificate) -> Result<(), Pa
             cert.ext_key_usage = Some(ext_key_usage(v).map_err(bad("extKeyUsage"))?);
         }
         oids::SUBJECT_KEY_ID => {
-            let id = asn1::single(v, "data follows the key identifier")
+            let id = value
+                .inner("data follows the key identifier")
                 .and_then(|t| {
                     t.expect(
                         tag::OCTET_STRING,
@@ -536,7 +539,8 @@ fn extension(der: &[u8], ext: &Tlv<'_>, cert: &mut Certificate) -> Result<(), Pa
             cert.subject_key_id = Some(id.value_range());
         }
         oids::AUTHORITY_KEY_ID => {
-            cert.authority_key_id = authority_key_id(v).map_err(bad("authorityKeyIdentifier"))?;
+            cert.authority_key_id =
+                authority_key_id(&value).map_err(bad("authorityKeyIdentifier"))?;
         }
         oids::SUBJECT_ALT_NAME => {
             let seq = asn1::single(v, "data follows the names")
@@ -629,11 +633,13 @@ fn ext_key_usage(v: &[u8]) -> DerResult<ExtKeyUsage> {
 /// `AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] OPTIONAL,
 /// authorityCertIssuer [1] GeneralNames OPTIONAL,
 /// authorityCertSerialNumber [2] INTEGER OPTIONAL }`, the last two together.
-fn authority_key_id(v: &[u8]) -> DerResult<Option<Range<usize>>> {
-    let seq = asn1::single(v, "data follows the authority key identifier")?.expect(
-        tag::SEQUENCE,
-        "the authority key identifier is not a SEQUENCE",
-    )?;
+fn authority_key_id(value: &Tlv<'_>) -> DerResult<Option<Range<usize>>> {
+    let seq = value
+        .inner("data follows the authority key identifier")?
+        .expect(
+            tag::SEQUENCE,
+            "the authority key identifier is not a SEQUENCE",
+        )?;
     let mut r = seq.reader();
     let key_id = r.read_optional(tag::implicit(0))?.map(|t| t.value_range());
     let issuer = r.read_optional(tag::explicit(1))?;

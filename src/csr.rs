@@ -82,13 +82,18 @@ pub struct PushCsr {
 }
 
 impl PushCsr {
-    /// Reads a request from DER and verifies its self-signature.
+    /// Reads a request from exactly one DER encoding (nothing may follow it)
+    /// and verifies its self-signature.
     ///
     /// # Errors
     /// [`CsrError`] says why the request is not usable.
     pub fn from_der(der: &[u8]) -> Result<Self, CsrError> {
         input::check_size(der).map_err(CsrError::Input)?;
-        let der = input::check_der_extent(der).map_err(CsrError::Input)?;
+        // Exactly the DER: in a signedCSR file these bytes are what the
+        // vendor signed, so nothing may follow them.
+        if input::check_der_extent(der).map_err(CsrError::Input)?.len() != der.len() {
+            return Err(CsrError::Input(crate::ParseError::TrailingData));
+        }
         // The structure, decoded by x509-cert; then the parts this crate
         // signs and compares, located by the crate's own reader.
         CertReq::from_der(der).map_err(|_| CsrError::Malformed)?;

@@ -139,10 +139,11 @@ pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<PemBlock<'_>>, ParseError> 
 }
 
 /// Decodes a PEM body or any wrapped base64: ASCII white space anywhere,
-/// lines of any width, padding optional ("forgiving base64", WHATWG).
+/// lines of any width, padding required (as Go's and Python's standard
+/// decoders require it, so all three read the same bytes).
 pub(crate) fn decode_base64_lenient(body: &[u8]) -> Result<Vec<u8>, ParseError> {
     // Joining the lines first keeps the decoder on its vectorised path; white
-    // space inside a line (rare) is removed by the forgiving decoder itself.
+    // space inside a line (rare) is removed before the length is judged.
     // The decoded bytes are written over the joined text: one allocation.
     let mut buf = Vec::with_capacity(body.len());
     let mut rest = body;
@@ -151,6 +152,15 @@ pub(crate) fn decode_base64_lenient(body: &[u8]) -> Result<Vec<u8>, ParseError> 
         let (line, tail) = rest.split_at(end);
         buf.extend_from_slice(line.trim_ascii());
         rest = tail.get(1..).unwrap_or_default();
+    }
+    if buf.iter().any(u8::is_ascii_whitespace) {
+        buf.retain(|b| !b.is_ascii_whitespace());
+    }
+    // Padding left off leaves a length that is not a multiple of four.
+    if !buf.len().is_multiple_of(4) {
+        return Err(ParseError::malformed_text(
+            "base64 text is not padded to a multiple of four characters",
+        ));
     }
     let len = base64_simd::forgiving_decode_inplace(&mut buf)
         .map_err(|_| ParseError::malformed_text("a PEM block is not valid base64"))?
@@ -182,9 +192,12 @@ pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, Pars
     let blocks = pem_blocks(trimmed)?;
     let mut out = Vec::new();
     for block in blocks.iter().filter(|b| b.label == label) {
-        let mut der = decode_base64_lenient(block.body)?;
-        let len = check_der_extent(&der)?.len();
-        der.truncate(len);
+        let der = decode_base64_lenient(block.body)?;
+        // Inside PEM the base64 holds exactly the DER: padding after it is
+        // not a saved file's final newline but data, and is refused.
+        if check_der_extent(&der)?.len() != der.len() {
+            return Err(ParseError::TrailingData);
+        }
         out.push(der);
     }
     if out.is_empty() {

@@ -33,12 +33,13 @@ impl DigestAlgorithm {
     }
 
     /// The digest of an RSA PKCS#1 v1.5 signature algorithm, from its
-    /// identifier's contents octets and its parameters' TLV, which must be
-    /// NULL ([RFC 4055 §5]).
+    /// identifier's contents octets and its parameters' TLV: NULL, or absent,
+    /// which [RFC 4055 §5] says implementations must also accept. Any other
+    /// parameters are refused.
     ///
     /// [RFC 4055 §5]: https://datatracker.ietf.org/doc/html/rfc4055#section-5
     pub(crate) fn from_rsa_algorithm(oid: &[u8], params: Option<&[u8]>) -> Option<Self> {
-        if params != Some(&[0x05, 0x00]) {
+        if params.is_some_and(|p| p != [0x05, 0x00]) {
             return None;
         }
         match oid {
