@@ -8,16 +8,25 @@ use mdm_push_cert::{
 };
 use time::macros::datetime;
 
+/// The reader's contract: a certificate it accepts is DER that x509-cert
+/// decodes and re-encodes byte for byte, except that an extension identifier
+/// const-oid cannot hold (an arc of 2^32 or more, over 39 octets) is read by
+/// the crate, which compares identifiers as bytes, and not by x509-cert.
+pub(crate) fn assert_der_round_trip(der: &[u8]) {
+    match x509_cert::Certificate::from_der(der) {
+        Ok(decoded) => assert_eq!(decoded.to_der().expect("re-encodes"), der, "DER round trip"),
+        Err(e) => assert!(
+            matches!(e.kind(), der::ErrorKind::OidMalformed),
+            "accepted DER that x509-cert refuses: {e}"
+        ),
+    }
+}
+
 /// Reading a push certificate; a certificate that parses re-encodes to the
 /// same DER and reads back equal from its DER and its PEM.
 pub(crate) fn push_certificate(data: &[u8]) {
     if let Ok(cert) = PushCertificate::parse(data) {
-        let decoded = x509_cert::Certificate::from_der(cert.der()).expect("parsed DER decodes");
-        assert_eq!(
-            decoded.to_der().expect("re-encodes"),
-            cert.der(),
-            "DER round trip"
-        );
+        assert_der_round_trip(cert.der());
         assert_eq!(PushCertificate::from_der(cert.der()).as_ref(), Ok(&cert));
         assert_eq!(
             PushCertificate::parse(cert.to_pem().as_bytes()).as_ref(),
@@ -73,10 +82,40 @@ pub(crate) fn upload_check(data: &[u8]) {
     let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC)).check(data);
 }
 
+/// Trust anchors from arbitrary PEM or DER, then a path search under them:
+/// anchors that build hold only certificates the reader's contract covers,
+/// and verifying the fixture push certificate under them never panics.
+pub(crate) fn anchors(data: &[u8]) {
+    if let Ok(anchors) = TrustAnchors::from_pem(data) {
+        assert!(!anchors.subjects().is_empty());
+        let pem = std::str::from_utf8(data).unwrap_or_default();
+        if let Ok(items) = x509_cert::Certificate::load_pem_chain(pem.as_bytes()) {
+            for c in items {
+                assert_der_round_trip(&c.to_der().expect("re-encodes"));
+            }
+        }
+        let push = PushCertificate::parse(include_bytes!("../tests/fixtures/pki/push_b.pem"))
+            .expect("fixture");
+        let _ = anchors.verify(&push, datetime!(2025-12-28 12:00 UTC));
+        let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
+            .trust_anchors(anchors)
+            .check(include_bytes!("../tests/fixtures/pki/push_b_chain.pem"));
+    }
+}
+
 /// Reading and verifying a signedCSR file; one that reads is written and
-/// read back equal, in both forms.
+/// read back equal, in both forms, and verifies under Apple's anchors and
+/// the test PKI's without panicking.
 pub(crate) fn signed_request(data: &[u8]) {
+    static VENDOR_ANCHORS: std::sync::OnceLock<TrustAnchors> = std::sync::OnceLock::new();
     if let Ok(req) = SignedRequest::parse(data) {
+        let anchors = VENDOR_ANCHORS.get_or_init(|| {
+            TrustAnchors::from_pem(include_bytes!(
+                "../tests/fixtures/pki/vendor_intermediates.pem"
+            ))
+            .expect("fixture anchors")
+        });
+        let _ = req.verify_with_anchors(anchors, datetime!(2025-12-28 12:00 UTC));
         assert_eq!(
             SignedRequest::parse(req.to_base64().as_bytes()).as_ref(),
             Ok(&req)
@@ -121,6 +160,7 @@ pub(crate) const TARGETS: &[Target] = &[
     ("push_certificate", push_certificate),
     ("upload_check", upload_check),
     ("signed_request", signed_request),
+    ("anchors", anchors),
     ("csr", csr),
     ("topic", topic),
 ];

@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pki="$root/tests/fixtures/pki"
 c="$root/fuzz/corpus"
-mkdir -p "$c"/{push_certificate,upload_check,signed_request,csr,topic}
+mkdir -p "$c"/{push_certificate,upload_check,signed_request,csr,topic,anchors}
 for f in "$pki"/push_*.pem "$pki"/push_b.der "$pki"/*.pem "$pki"/truncated.der "$pki"/garbage.txt \
          "$root"/tests/fixtures/thirdparty/*.pem "$root"/src/apple-certs/*.cer; do
     cp "$f" "$c/push_certificate/seed-$(basename "$f")"
@@ -20,6 +20,27 @@ for f in "$pki"/built_by_crate.signedcsr.* "$pki"/garbage.txt; do
     cp "$f" "$c/signed_request/seed-$(basename "$f")"
 done
 fold -w 76 "$pki/built_by_crate.signedcsr.b64" | sed 's/$/\r/' >"$c/signed_request/seed-wrapped-crlf.b64"
+for f in "$pki"/anchors.pem "$pki"/root.pem "$pki"/aai2.pem "$pki"/wwdr.pem "$pki"/vendor_intermediates.pem \
+         "$pki"/vendor_chain.pem "$pki"/push_b_chain.pem "$root"/tests/differential/certificates/anchors/*.pem \
+         "$root"/tests/differential/requests/anchors/*.pem; do
+    cp "$f" "$c/anchors/seed-$(basename "$(dirname "$(dirname "$f")")")-$(basename "$f")"
+done
+# A sample of the differential cases: every 8th certificate, every 4th signedCSR.
+python3 - "$root" "$c" <<'PY'
+import base64, pathlib, sys
+root, c = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for name, column, step, targets in [
+    ("certificates", "der_b64", 8, ["push_certificate", "upload_check"]),
+    ("requests", "data_b64", 4, ["signed_request"]),
+]:
+    lines = (root / "tests/differential" / name / "cases.tsv").read_text().splitlines()
+    header = lines[0].split("\t")
+    col, idc = header.index(column), header.index("id")
+    for row in lines[1::step]:
+        cells = row.split("\t")
+        for t in targets:
+            (c / t / f"diff-{cells[idc]}").write_bytes(base64.b64decode(cells[col]))
+PY
 i=0
 for t in com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f com.apple.mgmt.x com.apple.mgmt. \
          com.apple.mgmt.External.ü "" com.example.push.6c1b2f9e; do

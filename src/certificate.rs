@@ -43,15 +43,9 @@ use core::ops::Range;
 
 use crate::asn1::{self, DerError, DerResult, Reader, Tlv, tag};
 use crate::error::ParseError;
+use crate::limits::{MAX_EXTENSIONS, MAX_SERIAL_LEN};
 use crate::name;
 use crate::oids;
-
-/// Longest serial number accepted: 20 octets (RFC 5280 §4.1.2.2), plus the
-/// sign octet DER adds when the first bit is set.
-const MAX_SERIAL_LEN: usize = 21;
-
-/// Most extensions one certificate may carry; Apple's carry up to ten.
-const MAX_EXTENSIONS: usize = 64;
 
 /// One extension's place in the certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -813,9 +807,20 @@ fn authority_info_access(v: &[u8]) -> DerResult<()> {
     Ok(())
 }
 
-/// Reads only the `validity` of a DER certificate, checking nothing else:
+/// The validity bounds of a stored DER certificate, reading nothing else:
 /// for sweeping many stored certificates.
-pub(crate) fn validity_only(der: &[u8]) -> Result<(i64, i64), ParseError> {
+pub(crate) fn validity_of_der(
+    der: &[u8],
+) -> Result<(time::OffsetDateTime, time::OffsetDateTime), ParseError> {
+    crate::input::check_size(der)?;
+    let der = crate::input::check_der_extent(der)?;
+    let (nb, na) = validity_only(der)?;
+    let convert = |t| asn1::to_datetime(t).map_err(malformed);
+    Ok((convert(nb)?, convert(na)?))
+}
+
+/// Reads only the `validity` of a DER certificate, checking nothing else.
+fn validity_only(der: &[u8]) -> Result<(i64, i64), ParseError> {
     let walk = || -> DerResult<(i64, i64)> {
         let outer = asn1::single(der, "data follows the certificate")?
             .expect(tag::SEQUENCE, "a certificate is not a SEQUENCE")?;

@@ -89,7 +89,7 @@ impl Expiry {
         now: OffsetDateTime,
         window: Duration,
     ) -> Result<Self, crate::ParseError> {
-        let (not_before, not_after) = crate::push_certificate::validity_of_der(der)?;
+        let (not_before, not_after) = crate::certificate::validity_of_der(der)?;
         Ok(Self::classify(not_before, not_after, now, window))
     }
 

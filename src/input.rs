@@ -7,13 +7,6 @@ use memchr::memmem::Finder;
 
 use crate::error::ParseError;
 
-/// Largest input any entry point of this crate reads, in bytes (256 KiB).
-///
-/// A push certificate is about 2 KiB, a chain file with Apple's CA
-/// certificates about 6 KiB and a signedCSR file about 8 KiB; anything larger
-/// is refused before it is parsed.
-pub const MAX_INPUT_LEN: usize = 256 * 1024;
-
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 const BEGIN: &[u8] = b"-----BEGIN ";
 const DASHES: &[u8] = b"-----";
@@ -32,10 +25,10 @@ pub(crate) struct PemBlock<'a> {
 
 /// Refuses empty and oversized inputs.
 pub(crate) fn check_size(bytes: &[u8]) -> Result<(), ParseError> {
-    if bytes.len() > MAX_INPUT_LEN {
+    if bytes.len() > crate::limits::MAX_INPUT_LEN {
         return Err(ParseError::TooLarge {
             len: bytes.len(),
-            max: MAX_INPUT_LEN,
+            max: crate::limits::MAX_INPUT_LEN,
         });
     }
     if bytes.iter().all(u8::is_ascii_whitespace) || bytes == BOM {

@@ -11,7 +11,7 @@ use rsa::traits::PublicKeyParts as _;
 use spki::AlgorithmIdentifierRef;
 
 use crate::input;
-use crate::push_certificate::MIN_RSA_BITS;
+use crate::limits::MIN_RSA_BITS;
 use crate::signature::sha256_hex;
 
 /// An RSA private key: the customer's push key or the vendor's signing key.
@@ -90,10 +90,10 @@ impl PrivateKey {
     /// or a PKCS#1 block with `Proc-Type: 4,ENCRYPTED`), otherwise as the
     /// variants say.
     pub fn parse(bytes: &[u8]) -> Result<Self, KeyError> {
-        if bytes.len() > input::MAX_INPUT_LEN {
+        if bytes.len() > crate::limits::MAX_INPUT_LEN {
             return Err(KeyError::TooLarge {
                 len: bytes.len(),
-                max: input::MAX_INPUT_LEN,
+                max: crate::limits::MAX_INPUT_LEN,
             });
         }
         if input::looks_like_der(bytes) {

@@ -20,6 +20,7 @@ mod error;
 mod expiry;
 mod input;
 mod keys;
+mod limits;
 mod name;
 mod oids;
 mod push_certificate;
@@ -33,14 +34,12 @@ mod vendor_signer;
 pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
 pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
-pub use input::MAX_INPUT_LEN;
 pub use keys::{KeyError, PrivateKey};
+pub use limits::{MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_INPUT_LEN, MIN_RSA_BITS};
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
-pub use push_certificate::{MAX_CERTIFICATES_PER_FILE, MIN_RSA_BITS, PushCertificate};
+pub use push_certificate::PushCertificate;
 pub use signature::DigestAlgorithm;
-pub use signed_request::{
-    MAX_CHAIN_LEN, RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError,
-};
+pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError};
 pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};
 pub use upload_check::UploadCheck;

@@ -10,16 +10,9 @@ use crate::certificate::{Certificate, PublicKey, key_usage, part};
 use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 use crate::input;
+use crate::limits::{MAX_CERTIFICATES_PER_FILE, MIN_RSA_BITS};
 use crate::name;
 use crate::topic::Topic;
-
-/// Most certificates a push certificate upload may hold: the push
-/// certificate with its chain is three or four; more is refused before any
-/// of them is read, which bounds the work per file.
-pub const MAX_CERTIFICATES_PER_FILE: usize = 16;
-
-/// Smallest RSA modulus accepted, in bits.
-pub const MIN_RSA_BITS: usize = 2048;
 
 /// An Apple MDM push certificate, parsed once and then queried.
 ///
@@ -307,15 +300,6 @@ fn topic_of(der: &[u8], parts: &Certificate) -> Result<Topic, ParseError> {
     }
     let uid = found.ok_or(ParseError::MissingTopic)?;
     Topic::from_string(uid).map_err(|(reason, uid)| ParseError::InvalidTopic { uid, reason })
-}
-
-/// The validity bounds of a DER certificate, reading nothing else.
-pub(crate) fn validity_of_der(der: &[u8]) -> Result<(OffsetDateTime, OffsetDateTime), ParseError> {
-    input::check_size(der)?;
-    let der = input::check_der_extent(der)?;
-    let (nb, na) = crate::certificate::validity_only(der)?;
-    let convert = |t| asn1::to_datetime(t).map_err(|e| ParseError::malformed(&e));
-    Ok((convert(nb)?, convert(na)?))
 }
 
 /// Upper-case hex separated by colons.

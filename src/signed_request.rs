@@ -9,17 +9,13 @@ use crate::certificate::{Certificate, PublicKey, part};
 use crate::csr::{CsrError, PushCsr};
 use crate::error::{ParseError, TrustError};
 use crate::input;
+use crate::limits::MAX_CHAIN_LEN;
 use crate::signature::{DigestAlgorithm, rsa_public_key};
 use crate::trust_anchors::{Authority, Policy, TrustAnchors};
 
 const KEY_CSR: &str = "PushCertRequestCSR";
 const KEY_CHAIN: &str = "PushCertCertificateChain";
 const KEY_SIGNATURE: &str = "PushCertSignature";
-
-/// Most certificates a signedCSR chain may hold. Apple's chain has three
-/// (vendor, WWDR intermediate, root); a longer one is refused before any
-/// signature is checked, which bounds the work per file.
-pub const MAX_CHAIN_LEN: usize = 8;
 
 /// Why a signedCSR file could not be read or does not verify.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

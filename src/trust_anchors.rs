@@ -18,6 +18,7 @@ use crate::asn1;
 use crate::certificate::{Certificate, key_usage, part};
 use crate::error::{ParseError, TrustError};
 use crate::input;
+use crate::limits::{MAX_PATH_INTERMEDIATES, MAX_SIGNATURE_CHECKS};
 use crate::name;
 use crate::signature::{DigestAlgorithm, RsaVerifier, rsa_public_key};
 
@@ -37,13 +38,6 @@ pub(crate) const APPLE_WWDR_CA: &[u8] = include_bytes!("apple-certs/AppleWWDRCA.
 pub(crate) const APPLE_WWDR_CA_G3: &[u8] = include_bytes!("apple-certs/AppleWWDRCAG3.cer");
 /// Apple Worldwide Developer Relations Certification Authority G4 (valid to 2030-12-10).
 pub(crate) const APPLE_WWDR_CA_G4: &[u8] = include_bytes!("apple-certs/AppleWWDRCAG4.cer");
-
-/// Most intermediates between a certificate and its root: Apple's paths have one.
-const MAX_PATH_INTERMEDIATES: usize = 4;
-
-/// Most signatures one path search verifies: each costs about 40 µs, so a
-/// hostile set of look-alike issuers cannot make a check slow.
-const MAX_SIGNATURE_CHECKS: usize = 32;
 
 /// Which signatures a path may carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

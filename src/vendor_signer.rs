@@ -9,7 +9,7 @@ use crate::csr::PushCsr;
 use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::keys::PrivateKey;
-use crate::push_certificate::MIN_RSA_BITS;
+use crate::limits::MIN_RSA_BITS;
 use crate::signed_request::SignedRequest;
 use crate::trust_anchors::{Policy, TrustAnchors};
 

@@ -1,0 +1,36 @@
+//! Every bound on the work one input may cause, in one place: the readers,
+//! the path search and the signedCSR reader all take theirs from here.
+
+/// Largest input any entry point of this crate reads, in bytes (256 KiB).
+///
+/// A push certificate is about 2 KiB, a chain file with Apple's CA
+/// certificates about 6 KiB and a signedCSR file about 8 KiB; anything larger
+/// is refused before it is parsed.
+pub const MAX_INPUT_LEN: usize = 256 * 1024;
+
+/// Most certificates a push certificate upload may hold: the push
+/// certificate with its chain is three or four; more is refused before any
+/// of them is read, which bounds the work per file.
+pub const MAX_CERTIFICATES_PER_FILE: usize = 16;
+
+/// Smallest RSA modulus accepted, in bits.
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Most certificates a signedCSR chain may hold. Apple's chain has three
+/// (vendor, WWDR intermediate, root); a longer one is refused before any
+/// signature is checked, which bounds the work per file.
+pub const MAX_CHAIN_LEN: usize = 8;
+
+/// Most intermediates between a certificate and its root: Apple's paths have one.
+pub(crate) const MAX_PATH_INTERMEDIATES: usize = 4;
+
+/// Most signatures one path search verifies: each costs about 40 µs, so a
+/// hostile set of look-alike issuers cannot make a check slow.
+pub(crate) const MAX_SIGNATURE_CHECKS: usize = 32;
+
+/// Longest serial number accepted: 20 octets (RFC 5280 §4.1.2.2), plus the
+/// sign octet DER adds when the first bit is set.
+pub(crate) const MAX_SERIAL_LEN: usize = 21;
+
+/// Most extensions one certificate may carry; Apple's carry up to ten.
+pub(crate) const MAX_EXTENSIONS: usize = 64;
