@@ -841,3 +841,74 @@ fn validity_only(der: &[u8]) -> Result<(i64, i64), ParseError> {
     };
     walk().map_err(malformed)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Every range the reader records, against x509-cert's decoding of the
+    //! same certificates.
+
+    use der::{Decode as _, Encode as _};
+
+    use super::*;
+
+    fn der_of(pem: &[u8]) -> Vec<u8> {
+        crate::input::der_items(pem, b"CERTIFICATE")
+            .expect("pem")
+            .remove(0)
+    }
+
+    #[test]
+    fn ranges_match_x509_cert() {
+        let certs = [
+            der_of(include_bytes!("../tests/fixtures/pki/push_b.pem")),
+            der_of(include_bytes!("../tests/fixtures/pki/aai2.pem")),
+            der_of(include_bytes!("../tests/fixtures/pki/vendor.pem")),
+            crate::trust_anchors::APPLE_AAI2_CA.to_vec(),
+            crate::trust_anchors::APPLE_WWDR_CA_G3.to_vec(),
+            crate::trust_anchors::APPLE_ROOT_CA.to_vec(),
+        ];
+        for der in &certs {
+            let c = Certificate::read(der).expect("reads");
+            let x = x509_cert::Certificate::from_der(der).expect("decodes");
+            let tbs = x.tbs_certificate();
+            assert_eq!(part(der, &c.tbs), tbs.to_der().expect("tbs"));
+            assert_eq!(part(der, &c.issuer), tbs.issuer().to_der().expect("issuer"));
+            assert_eq!(
+                part(der, &c.subject),
+                tbs.subject().to_der().expect("subject")
+            );
+            assert_eq!(
+                part(der, &c.validity),
+                tbs.validity().to_der().expect("validity")
+            );
+            assert_eq!(
+                part(der, &c.spki),
+                tbs.subject_public_key_info().to_der().expect("spki")
+            );
+            assert_eq!(part(der, &c.serial), tbs.serial_number().as_bytes());
+            assert_eq!(
+                part(der, &c.signature_algorithm),
+                x.signature_algorithm().to_der().expect("alg")
+            );
+            assert_eq!(Some(part(der, &c.signature)), x.signature().as_bytes());
+            let exts = tbs.extensions().expect("v3 extensions");
+            assert_eq!(c.extensions.len(), exts.len());
+            for (mine, theirs) in c.extensions.iter().zip(exts) {
+                assert_eq!(part(der, &mine.oid), theirs.extn_id.as_bytes());
+                assert_eq!(part(der, &mine.value), theirs.extn_value.as_bytes());
+                assert_eq!(mine.critical, theirs.critical);
+            }
+            let ski = tbs
+                .get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
+                .expect("decodes")
+                .map(|(_, s)| s.0.as_bytes().to_vec());
+            assert_eq!(c.subject_key_id.map(|r| part(der, &r).to_vec()), ski);
+            let aki = tbs
+                .get_extension::<x509_cert::ext::pkix::AuthorityKeyIdentifier>()
+                .expect("decodes")
+                .and_then(|(_, a)| a.key_identifier)
+                .map(|k| k.as_bytes().to_vec());
+            assert_eq!(c.authority_key_id.map(|r| part(der, &r).to_vec()), aki);
+        }
+    }
+}

@@ -571,7 +571,7 @@ fn report_request(
             }
             Err(e) => {
                 if signatures.is_ok() {
-                    outln!("vendor:      NOT trusted: {e}");
+                    outln!("vendor:      NOT verified: {e}");
                 }
                 outln!("result:      NOT verified");
             }

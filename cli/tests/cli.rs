@@ -358,7 +358,7 @@ fn sign_and_verify_request() {
     let o = run(&["verify-request", xml.to_str().unwrap(), "--now", NOW]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("signature:   verified (SHA-256)"));
-    assert!(stdout(&o).contains("NOT trusted"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("is not trusted"), "{}", stdout(&o));
     // After the vendor certificate's end (2026-06-01): Apple's portal's words.
     let o = run(&[
         "verify-request",
