@@ -151,11 +151,19 @@ impl ParseError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TrustError {
-    /// No anchor has the certificate's issuer name.
-    #[error("the issuer {issuer} is not a known certification authority")]
+    /// No anchor (nor any certificate the upload carried) has the
+    /// certificate's issuer name: the issuer is unknown. When Apple starts
+    /// issuing from a new intermediate, this is the error every upload gets
+    /// until the intermediate is added.
+    #[error(
+        "the issuer {issuer}{} is not a known certification authority; if it is a new Apple intermediate, add Apple's certificate for it (from Apple's certificate authority page) with TrustAnchors::with_intermediates or the command line's --intermediates, or upload it in the same file as the push certificate",
+        key_id.as_ref().map(|k| format!(" (key identifier {k})")).unwrap_or_default()
+    )]
     UnknownIssuer {
-        /// The certificate's issuer.
+        /// The certificate's issuer (RFC 4514).
         issuer: String,
+        /// The certificate's authority key identifier, colon-separated hex, when it has one.
+        key_id: Option<String>,
     },
     /// An anchor has the issuer's name, but the signature does not verify with its key.
     #[error("the signature does not verify with the key of {issuer}")]

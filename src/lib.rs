@@ -35,7 +35,10 @@ pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
 pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use keys::{KeyError, PrivateKey};
-pub use limits::{MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_INPUT_LEN, MIN_RSA_BITS};
+pub use limits::{
+    MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES,
+    MIN_RSA_BITS,
+};
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
 pub use push_certificate::PushCertificate;
 pub use signature::DigestAlgorithm;

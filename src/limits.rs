@@ -34,3 +34,8 @@ pub(crate) const MAX_SERIAL_LEN: usize = 21;
 
 /// Most extensions one certificate may carry; Apple's carry up to ten.
 pub(crate) const MAX_EXTENSIONS: usize = 64;
+
+/// Most intermediates an operator may add at once with
+/// [`TrustAnchors::with_intermediates`](crate::TrustAnchors::with_intermediates):
+/// Apple has a dozen CAs, so this is room for every one of them twice.
+pub const MAX_OPERATOR_INTERMEDIATES: usize = 32;

@@ -66,6 +66,23 @@ pub(crate) const SHA384_WITH_RSA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 
 /// 1.2.840.113549.1.1.13, sha512WithRSAEncryption.
 pub(crate) const SHA512_WITH_RSA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0D];
 
+/// 1.2.840.10045.2.1, id-ecPublicKey ([RFC 5480 §2.1.1]).
+///
+/// [RFC 5480 §2.1.1]: https://datatracker.ietf.org/doc/html/rfc5480#section-2.1.1
+pub(crate) const EC_PUBLIC_KEY: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
+/// 1.2.840.10045.3.1.7, secp256r1 (P-256).
+pub(crate) const P256: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+/// 1.3.132.0.34, secp384r1 (P-384).
+pub(crate) const P384: &[u8] = &[0x2B, 0x81, 0x04, 0x00, 0x22];
+/// 1.2.840.10045.4.3.2, ecdsa-with-SHA256 ([RFC 5758 §3.2]).
+///
+/// [RFC 5758 §3.2]: https://datatracker.ietf.org/doc/html/rfc5758#section-3.2
+pub(crate) const ECDSA_WITH_SHA256: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02];
+/// 1.2.840.10045.4.3.3, ecdsa-with-SHA384.
+pub(crate) const ECDSA_WITH_SHA384: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x03];
+/// 1.2.840.10045.4.3.4, ecdsa-with-SHA512.
+pub(crate) const ECDSA_WITH_SHA512: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x04];
+
 /// An identifier in dotted decimal, for messages; an arc too large for 128
 /// bits prints as `?`.
 pub(crate) fn dotted(bytes: &[u8]) -> String {
@@ -127,6 +144,12 @@ mod tests {
             (SHA256_WITH_RSA, "1.2.840.113549.1.1.11"),
             (SHA384_WITH_RSA, "1.2.840.113549.1.1.12"),
             (SHA512_WITH_RSA, "1.2.840.113549.1.1.13"),
+            (EC_PUBLIC_KEY, "1.2.840.10045.2.1"),
+            (P256, "1.2.840.10045.3.1.7"),
+            (P384, "1.3.132.0.34"),
+            (ECDSA_WITH_SHA256, "1.2.840.10045.4.3.2"),
+            (ECDSA_WITH_SHA384, "1.2.840.10045.4.3.3"),
+            (ECDSA_WITH_SHA512, "1.2.840.10045.4.3.4"),
         ];
         for (bytes, text) in table {
             let oid = ObjectIdentifier::new_unwrap(text);

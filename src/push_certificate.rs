@@ -33,6 +33,8 @@ pub struct PushCertificate {
     der: Vec<u8>,
     /// The ranges of every part, kept so that path validation reads nothing twice.
     parts: Certificate,
+    /// The CA certificates the upload carried beside it, in file order.
+    carried: Vec<Vec<u8>>,
     topic: Topic,
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
@@ -92,10 +94,12 @@ impl PushCertificate {
             return Self::from_owned_der(der);
         }
         let mut leaf: Option<Vec<u8>> = None;
-        let mut first_ca: Option<Vec<u8>> = None;
+        let mut cas: Vec<Vec<u8>> = Vec::new();
         for der in items {
             if Certificate::read(&der)?.is_ca() {
-                first_ca.get_or_insert(der);
+                if !cas.contains(&der) {
+                    cas.push(der);
+                }
             } else {
                 match &leaf {
                     // A second, different push certificate: stop here, so a
@@ -106,9 +110,17 @@ impl PushCertificate {
                 }
             }
         }
-        match leaf.or(first_ca) {
-            Some(der) => Self::from_owned_der(der),
-            None => Err(ParseError::NoCertificate),
+        match leaf {
+            Some(der) => {
+                let mut cert = Self::from_owned_der(der)?;
+                cert.carried = cas;
+                Ok(cert)
+            }
+            // Only CA certificates: the first is refused for what it is.
+            None => match cas.into_iter().next() {
+                Some(der) => Self::from_owned_der(der),
+                None => Err(ParseError::NoCertificate),
+            },
         }
     }
 
@@ -173,8 +185,16 @@ impl PushCertificate {
             subject: OnceLock::new(),
             issuer: OnceLock::new(),
             parts,
+            carried: Vec::new(),
             der,
         })
+    }
+
+    /// The CA certificates (DER) the upload carried beside the push
+    /// certificate, in file order: path validation tries them as
+    /// intermediates after the anchors' own, and never trusts them alone.
+    pub fn carried(&self) -> &[Vec<u8>] {
+        &self.carried
     }
 
     /// The parts, as the reader found them.

@@ -315,15 +315,15 @@ impl SignedRequest {
     /// Verifies the file as Apple's portal would at `now`: the request's
     /// self-signature, the vendor signature over the request's DER (SHA-256,
     /// or SHA-1 in files made before 2021) and the vendor certificate: the MDM
-    /// vendor marker, valid at `now`, and a path to Apple Root CA through an
-    /// embedded Apple WWDR CA (G1, G3 or G4), every signature and CA
+    /// vendor marker, valid at `now`, and a path to an Apple root through an
+    /// embedded Apple WWDR CA (G1 to G6), every signature and CA
     /// constraint checked. The file's other chain certificates may serve as
     /// intermediates but are never trusted on their own.
     ///
     /// # Errors
     /// The first failure, each its own [`SignedRequestError`] variant.
     pub fn verify(&self, now: OffsetDateTime) -> Result<RequestVerification, SignedRequestError> {
-        self.verify_with_anchors(&TrustAnchors::apple_vendor(), now)
+        self.verify_with_anchors(&TrustAnchors::apple(), now)
     }
 
     /// As [`verify`](Self::verify), with the caller's anchors (a test PKI's

@@ -18,26 +18,48 @@ use crate::asn1;
 use crate::certificate::{Certificate, key_usage, part};
 use crate::error::{ParseError, TrustError};
 use crate::input;
-use crate::limits::{MAX_PATH_INTERMEDIATES, MAX_SIGNATURE_CHECKS};
+use crate::limits::{MAX_OPERATOR_INTERMEDIATES, MAX_PATH_INTERMEDIATES, MAX_SIGNATURE_CHECKS};
 use crate::name;
-use crate::signature::{DigestAlgorithm, RsaVerifier, rsa_public_key};
+use crate::signature::{DigestAlgorithm, SignatureAlgorithm, VerifyingKey};
+
+// Apple's CA certificates, embedded unchanged: `src/apple-certs/README.md`
+// says what each is, with its SHA-256.
 
 /// Apple Root CA, the root of Apple's RSA hierarchy (valid 2006–2035).
 pub(crate) const APPLE_ROOT_CA: &[u8] = include_bytes!("apple-certs/AppleIncRootCertificate.cer");
+/// Apple Root CA - G2 (RSA 4096, valid 2014–2039).
+pub(crate) const APPLE_ROOT_CA_G2: &[u8] = include_bytes!("apple-certs/AppleRootCA-G2.cer");
+/// Apple Root CA - G3, the root of Apple's ECDSA hierarchy (P-384, valid 2014–2039).
+pub(crate) const APPLE_ROOT_CA_G3: &[u8] = include_bytes!("apple-certs/AppleRootCA-G3.cer");
 /// Apple Application Integration 2 Certification Authority: issues MDM push
-/// certificates today (valid 2013–2028).
+/// certificates today (valid 2013–2028-05-24).
 pub(crate) const APPLE_AAI2_CA: &[u8] = include_bytes!("apple-certs/AppleAAI2CA.cer");
 /// Apple Application Integration Certification Authority: the older issuer
 /// (valid 2016–2026-10-21).
 pub(crate) const APPLE_AAI_CA: &[u8] = include_bytes!("apple-certs/AppleAAICA.cer");
-/// Apple Worldwide Developer Relations Certification Authority (G1, expired
-/// 2023-02-07, signed with SHA-1): issued the vendor certificates of files
-/// made before 2021.
-pub(crate) const APPLE_WWDR_CA: &[u8] = include_bytes!("apple-certs/AppleWWDRCA.cer");
-/// Apple Worldwide Developer Relations Certification Authority G3 (valid to 2030-02-20).
+/// Apple Worldwide Developer Relations Certification Authority G3: issues
+/// MDM vendor certificates today (valid to 2030-02-20).
 pub(crate) const APPLE_WWDR_CA_G3: &[u8] = include_bytes!("apple-certs/AppleWWDRCAG3.cer");
-/// Apple Worldwide Developer Relations Certification Authority G4 (valid to 2030-12-10).
-pub(crate) const APPLE_WWDR_CA_G4: &[u8] = include_bytes!("apple-certs/AppleWWDRCAG4.cer");
+
+/// The embedded roots.
+const APPLE_ROOTS: [&[u8]; 3] = [APPLE_ROOT_CA, APPLE_ROOT_CA_G2, APPLE_ROOT_CA_G3];
+
+/// The embedded intermediates: the Application Integration CAs that issue
+/// push certificates (today's first), then the WWDR CAs that issue vendor
+/// certificates (today's first; G1 expired in 2023 and signed with SHA-1).
+const APPLE_INTERMEDIATES: [&[u8]; 11] = [
+    APPLE_AAI2_CA,
+    APPLE_AAI_CA,
+    include_bytes!("apple-certs/AppleAAICAG3.cer"),
+    include_bytes!("apple-certs/AppleApplicationIntegrationCA5G1.cer"),
+    include_bytes!("apple-certs/AppleApplicationIntegrationCA7G1.cer"),
+    APPLE_WWDR_CA_G3,
+    include_bytes!("apple-certs/AppleWWDRCAG4.cer"),
+    include_bytes!("apple-certs/AppleWWDRCAG5.cer"),
+    include_bytes!("apple-certs/AppleWWDRCAG6.cer"),
+    include_bytes!("apple-certs/AppleWWDRCAG2.cer"),
+    include_bytes!("apple-certs/AppleWWDRCA.cer"),
+];
 
 /// Which signatures a path may carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +79,7 @@ pub(crate) struct Authority {
     pub(crate) der: Vec<u8>,
     pub(crate) parts: Certificate,
     pub(crate) subject: String,
-    key: Option<RsaVerifier>,
+    key: Option<VerifyingKey>,
 }
 
 impl Authority {
@@ -65,7 +87,7 @@ impl Authority {
     pub(crate) fn from_der(der: &[u8]) -> Result<Self, ParseError> {
         let parts = Certificate::read(der)?;
         let subject = name::rfc4514_der(part(der, &parts.subject));
-        let key = rsa_public_key(part(der, &parts.spki));
+        let key = VerifyingKey::from_spki(part(der, &parts.spki));
         Ok(Self {
             der: der.to_vec(),
             parts,
@@ -131,19 +153,19 @@ impl Authority {
     ) -> Result<(), TrustError> {
         let oid = part(child_der, &child.signature_oid);
         let params = child.signature_params.as_ref().map(|r| part(child_der, r));
-        let digest = DigestAlgorithm::from_rsa_algorithm(oid, params).ok_or_else(|| {
+        let algorithm = SignatureAlgorithm::from_identifier(oid, params).ok_or_else(|| {
             TrustError::UnsupportedSignatureAlgorithm {
                 oid: crate::oids::dotted(oid),
             }
         })?;
-        if policy == Policy::Push && digest == DigestAlgorithm::Sha1 {
+        if policy == Policy::Push && algorithm.digest() == DigestAlgorithm::Sha1 {
             return Err(TrustError::WeakSignatureAlgorithm {
                 subject: name::rfc4514_der(part(child_der, &child.subject)),
             });
         }
         let signed = self.key.as_ref().is_some_and(|k| {
-            digest.verify(
-                k,
+            k.verify(
+                algorithm,
                 part(child_der, &child.tbs),
                 part(child_der, &child.signature),
             )
@@ -166,10 +188,10 @@ struct Inner {
 
 /// The roots and intermediates a certificate must chain to.
 ///
-/// [`TrustAnchors::apple()`] embeds Apple Root CA and the Apple Application
-/// Integration CAs that issue MDM push certificates;
-/// [`TrustAnchors::apple_vendor()`] Apple Root CA and the WWDR CAs that issue
-/// MDM vendor certificates. Cloning is cheap.
+/// [`TrustAnchors::apple()`] embeds Apple's three roots, the Application
+/// Integration CAs that issue MDM push certificates and the WWDR CAs that
+/// issue MDM vendor certificates; [`with_intermediates`](Self::with_intermediates)
+/// adds the operator's. Cloning is cheap.
 #[derive(Clone, Debug)]
 pub struct TrustAnchors(Arc<Inner>);
 
@@ -191,6 +213,21 @@ pub enum AnchorError {
         /// Why.
         reason: &'static str,
     },
+    /// More intermediates than [`MAX_OPERATOR_INTERMEDIATES`](crate::MAX_OPERATOR_INTERMEDIATES) at once.
+    #[error("{count} intermediates were given, more than the {max} accepted")]
+    TooMany {
+        /// Certificates given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A self-issued certificate was offered as an intermediate: roots are
+    /// never added this way.
+    #[error("{subject} is self-issued: a root, not an intermediate")]
+    NotAnIntermediate {
+        /// Its subject.
+        subject: String,
+    },
     /// An intermediate does not chain to any of the roots given.
     #[error("the intermediate {subject} does not chain to a root given with it: {reason}")]
     Unchained {
@@ -202,41 +239,68 @@ pub enum AnchorError {
 }
 
 impl TrustAnchors {
-    /// Apple Root CA with Apple Application Integration 2 CA and the older
-    /// Apple Application Integration CA as intermediates: the issuers of MDM
-    /// push certificates.
+    /// Apple's embedded anchors: Apple Root CA, Apple Root CA - G2 and Apple
+    /// Root CA - G3 as roots; as intermediates, the Application Integration
+    /// CAs (2, the older one, - G3, 5 - G1, 7 - G1) and the Worldwide
+    /// Developer Relations CAs (G1 to G6). `src/apple-certs/README.md` lists
+    /// each with its SHA-256.
     pub fn apple() -> Self {
         static APPLE: OnceLock<TrustAnchors> = OnceLock::new();
         APPLE
-            .get_or_init(|| Self::embedded(&[APPLE_ROOT_CA, APPLE_AAI2_CA, APPLE_AAI_CA]))
+            .get_or_init(|| Self::embedded(&APPLE_ROOTS, &APPLE_INTERMEDIATES))
             .clone()
     }
 
-    /// Apple Root CA with the Apple Worldwide Developer Relations CAs G1, G3
-    /// and G4 as intermediates: the issuers of MDM vendor certificates.
-    pub fn apple_vendor() -> Self {
-        static APPLE: OnceLock<TrustAnchors> = OnceLock::new();
-        APPLE
-            .get_or_init(|| {
-                Self::embedded(&[
-                    APPLE_ROOT_CA,
-                    APPLE_WWDR_CA_G3,
-                    APPLE_WWDR_CA_G4,
-                    APPLE_WWDR_CA,
-                ])
-            })
-            .clone()
+    /// These anchors with the operator's intermediates added (PEM, one or
+    /// more certificates): for the day Apple issues from an intermediate this
+    /// crate does not embed. Each must be a CA certificate that is not
+    /// self-issued and chains, with every CA constraint and signature
+    /// checked, to a root of these anchors; otherwise nothing is added.
+    /// Validity periods are judged at each check, not here.
+    ///
+    /// # Errors
+    /// [`AnchorError`] names the first certificate refused and why.
+    pub fn with_intermediates(&self, pem: &[u8]) -> Result<Self, AnchorError> {
+        let items = input::der_items(pem, b"CERTIFICATE").map_err(AnchorError::Certificate)?;
+        if items.len() > MAX_OPERATOR_INTERMEDIATES {
+            return Err(AnchorError::TooMany {
+                count: items.len(),
+                max: MAX_OPERATOR_INTERMEDIATES,
+            });
+        }
+        let mut added = Vec::with_capacity(items.len());
+        for der in &items {
+            let a = Authority::from_der(der).map_err(AnchorError::Certificate)?;
+            if let Some(TrustError::IssuerNotCa { subject, reason }) = a.ca_fault() {
+                return Err(AnchorError::NotCa { subject, reason });
+            }
+            if a.is_self_issued() {
+                return Err(AnchorError::NotAnIntermediate { subject: a.subject });
+            }
+            added.push(a);
+        }
+        let mut intermediates = self.0.intermediates.clone();
+        intermediates.extend(added.iter().cloned());
+        let anchors = Self(Arc::new(Inner {
+            roots: self.0.roots.clone(),
+            intermediates,
+        }));
+        anchors.check_chained(&added)?;
+        Ok(anchors)
     }
 
-    /// Anchors from embedded certificates, which are known good; a failure
-    /// would leave the anchors empty and every check would fail closed.
-    fn embedded(certs: &[&[u8]]) -> Self {
-        Self::from_der_certificates(certs.iter().copied()).unwrap_or_else(|_| {
-            Self(Arc::new(Inner {
-                roots: Vec::new(),
-                intermediates: Vec::new(),
-            }))
-        })
+    /// Anchors from embedded certificates, which are known good (a unit test
+    /// builds them); a failure would leave the anchors empty and every check
+    /// would fail closed.
+    fn embedded(roots: &[&[u8]], intermediates: &[&[u8]]) -> Self {
+        Self::from_der_certificates(roots.iter().chain(intermediates).copied()).unwrap_or_else(
+            |_| {
+                Self(Arc::new(Inner {
+                    roots: Vec::new(),
+                    intermediates: Vec::new(),
+                }))
+            },
+        )
     }
 
     /// Builds anchors from a PEM text holding roots and intermediates in any
@@ -278,10 +342,16 @@ impl TrustAnchors {
             roots,
             intermediates,
         }));
-        // Every intermediate must chain to a root by signatures and CA
-        // constraints now; validity periods are judged at each check.
-        for a in &anchors.0.intermediates {
-            let mut search = Search::new(&anchors, &[], None, Policy::Vendor);
+        anchors.check_chained(&anchors.0.intermediates)?;
+        Ok(anchors)
+    }
+
+    /// Every one of `intermediates` must chain to a root of these anchors by
+    /// signatures and CA constraints now; validity periods are judged at
+    /// each check.
+    fn check_chained(&self, intermediates: &[Authority]) -> Result<(), AnchorError> {
+        for a in intermediates {
+            let mut search = Search::new(self, &[], None, Policy::Vendor);
             search
                 .path_from(&a.der, &a.parts, 1, 0)
                 .map_err(|reason| AnchorError::Unchained {
@@ -289,7 +359,7 @@ impl TrustAnchors {
                     reason,
                 })?;
         }
-        Ok(anchors)
+        Ok(())
     }
 
     /// The subjects of the roots, then of the intermediates.
@@ -304,17 +374,54 @@ impl TrustAnchors {
 
     /// Verifies that `cert` chains to a root through the anchors, every
     /// issuer on the path a CA valid at `now` whose signature verifies with
-    /// SHA-256 or stronger. The certificate's own validity is not judged here.
+    /// SHA-256 or stronger. The CA certificates the upload carried beside the
+    /// push certificate are tried as intermediates after the anchors' own,
+    /// never trusted on their own. The certificate's own validity is not
+    /// judged here.
     ///
     /// # Errors
-    /// [`TrustError`] says which link failed.
+    /// [`TrustError`] says which link failed; an issuer nobody knows is
+    /// [`TrustError::UnknownIssuer`], naming it and its key identifier.
     pub fn verify(
         &self,
         cert: &crate::PushCertificate,
         now: OffsetDateTime,
     ) -> Result<(), TrustError> {
+        self.path_to(cert, now).map(|_| ())
+    }
+
+    /// As [`verify`](Self::verify), returning the path found: the subjects
+    /// of its root first, then of each intermediate downwards (RFC 4514).
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify).
+    pub fn path_to(
+        &self,
+        cert: &crate::PushCertificate,
+        now: OffsetDateTime,
+    ) -> Result<Vec<String>, TrustError> {
         let mut search = Search::new(self, &[], Some(now), Policy::Push);
-        search.path_from(cert.der(), cert.parts(), 0, 0)
+        let first = match search.path_from(cert.der(), cert.parts(), 0, 0) {
+            Ok(()) => return Ok(search.subjects()),
+            Err(e) => e,
+        };
+        if cert.carried().is_empty() {
+            return Err(first);
+        }
+        // Read only when the anchors alone do not reach a root. A carried
+        // certificate the reader refuses is no candidate (the upload was
+        // read already; nothing of it is trusted).
+        let carried: Vec<Authority> = cert
+            .carried()
+            .iter()
+            .filter_map(|der| Authority::from_der(der).ok())
+            .collect();
+        let mut search = Search::new(self, &carried, Some(now), Policy::Push);
+        match search.path_from(cert.der(), cert.parts(), 0, 0) {
+            Ok(()) => Ok(search.subjects()),
+            Err(second) if rank(&second) >= rank(&first) => Err(second),
+            Err(_) => Err(first),
+        }
     }
 
     /// Verifies a certificate already read, trying the untrusted `extra`
@@ -369,6 +476,11 @@ impl<'a> Search<'a> {
             signature_checks: 0,
             path: Vec::new(),
         }
+    }
+
+    /// The subjects of the path found, root first.
+    fn subjects(&self) -> Vec<String> {
+        self.path.iter().map(|a| a.subject.clone()).collect()
     }
 
     /// Finds a path from `cert` up to a root. `intermediates_below` counts
@@ -426,6 +538,10 @@ impl<'a> Search<'a> {
         }
         Err(best.unwrap_or_else(|| TrustError::UnknownIssuer {
             issuer: name::rfc4514_der(issuer_name),
+            key_id: cert
+                .authority_key_id
+                .as_ref()
+                .map(|r| crate::push_certificate::colon_hex(part(der, r))),
         }))
     }
 
@@ -468,5 +584,33 @@ impl<'a> Search<'a> {
             Some(now) => ca.check_valid_at(now),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every embedded certificate is the one `src/apple-certs/README.md`
+    /// names, by SHA-256, and the embedded anchors build: every intermediate
+    /// chains to an embedded root with every CA constraint checked.
+    #[test]
+    fn embedded_certificates_are_the_listed_ones_and_all_chain() {
+        let table = include_str!("apple-certs/README.md");
+        let all: Vec<&[u8]> = APPLE_ROOTS
+            .iter()
+            .chain(&APPLE_INTERMEDIATES)
+            .copied()
+            .collect();
+        for der in &all {
+            let hex = crate::signature::sha256_hex(der);
+            assert!(table.contains(&hex), "{hex} is not listed");
+        }
+        assert_eq!(table.matches(".cer |").count(), all.len());
+        let anchors = TrustAnchors::from_der_certificates(all.iter().copied())
+            .expect("embedded anchors build");
+        assert_eq!(anchors.0.roots.len(), 3);
+        assert_eq!(anchors.0.intermediates.len(), 11);
+        assert_eq!(TrustAnchors::apple().subjects().len(), 14);
     }
 }

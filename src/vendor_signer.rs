@@ -43,13 +43,16 @@ pub enum VendorError {
         /// Its `notBefore`.
         not_before: OffsetDateTime,
     },
-    /// No embedded Apple WWDR intermediate issued the vendor certificate.
+    /// No known Apple WWDR intermediate issued the vendor certificate.
     #[error(
-        "no known Apple WWDR certification authority issued the vendor certificate (issuer {issuer}); pass the chain explicitly"
+        "no known Apple WWDR certification authority issued the vendor certificate (issuer {issuer}{}); add Apple's certificate for that WWDR CA (from Apple's certificate authority page) with VendorSigner::with_anchors and TrustAnchors::with_intermediates, or the command line's --intermediates",
+        key_id.as_ref().map(|k| format!(", key identifier {k}")).unwrap_or_default()
     )]
     UnknownIssuer {
         /// The vendor certificate's issuer.
         issuer: String,
+        /// The vendor certificate's authority key identifier, colon-separated hex.
+        key_id: Option<String>,
     },
     /// The chain the caller passed could not be read or used as anchors.
     #[error("the certificate chain could not be used: {0}")]
@@ -95,8 +98,9 @@ impl core::fmt::Debug for VendorSigner {
 
 impl VendorSigner {
     /// A signer for `vendor_certificate` (PEM or DER) and its key, judged at
-    /// `now`. The chain is completed with the embedded Apple WWDR CA that
-    /// issued it (G1, G3 or G4, its signature verified) and Apple Root CA.
+    /// `now`. The chain is completed by path validation under Apple's
+    /// embedded anchors: the WWDR CA that issued the certificate (G1 to G6,
+    /// RSA or ECDSA) and its root.
     ///
     /// # Errors
     /// [`VendorError`] for a certificate that is not an MDM vendor
@@ -107,12 +111,22 @@ impl VendorSigner {
         vendor_key: &PrivateKey,
         now: OffsetDateTime,
     ) -> Result<Self, VendorError> {
-        Self::build(
-            vendor_certificate,
-            vendor_key,
-            &TrustAnchors::apple_vendor(),
-            now,
-        )
+        Self::build(vendor_certificate, vendor_key, &TrustAnchors::apple(), now)
+    }
+
+    /// As [`new`](Self::new), under the caller's anchors: Apple's with an
+    /// added intermediate (`TrustAnchors::apple().with_intermediates(..)`)
+    /// for a WWDR generation this crate does not embed, or a test PKI's.
+    ///
+    /// # Errors
+    /// As [`new`](Self::new).
+    pub fn with_anchors(
+        vendor_certificate: &[u8],
+        vendor_key: &PrivateKey,
+        anchors: &TrustAnchors,
+        now: OffsetDateTime,
+    ) -> Result<Self, VendorError> {
+        Self::build(vendor_certificate, vendor_key, anchors, now)
     }
 
     /// As [`new`](Self::new), with the chain after the vendor certificate
@@ -151,7 +165,7 @@ impl VendorSigner {
     /// [`VendorError::Untrusted`] when the path fails otherwise.
     pub fn apple_chain_for(vendor_certificate: &[u8]) -> Result<Vec<Vec<u8>>, VendorError> {
         let (der, parts) = Self::read_vendor(vendor_certificate)?;
-        Self::chain(&der, &parts, &TrustAnchors::apple_vendor(), None)
+        Self::chain(&der, &parts, &TrustAnchors::apple(), None)
     }
 
     fn chain(
@@ -163,7 +177,9 @@ impl VendorSigner {
         let path = anchors
             .verify_parts(der, parts, &[], now, Policy::Vendor)
             .map_err(|e| match e {
-                TrustError::UnknownIssuer { issuer } => VendorError::UnknownIssuer { issuer },
+                TrustError::UnknownIssuer { issuer, key_id } => {
+                    VendorError::UnknownIssuer { issuer, key_id }
+                }
                 other => VendorError::Untrusted(other),
             })?;
         // The file's order: the vendor certificate, then upwards to the root.

@@ -145,7 +145,7 @@ fn signed_requests_agree_with_plistlib_openssl_and_go() {
         let data = b64(&c["data_b64"]);
         let set = anchor_sets
             .entry(c["anchors"].clone())
-            .or_insert_with(|| anchors(&dir, &c["anchors"], TrustAnchors::apple_vendor))
+            .or_insert_with(|| anchors(&dir, &c["anchors"], TrustAnchors::apple))
             .clone()
             .unwrap_or_else(|e| panic!("{id}: anchors {}: {e}", c["anchors"]));
         let parsed = SignedRequest::parse(&data);

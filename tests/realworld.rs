@@ -366,3 +366,29 @@ fn embedded_wwdr_chain_matches_real_files() {
         assert_eq!(chain.len(), 3);
     }
 }
+
+#[test]
+fn every_apple_ca_certificate_chains_to_an_embedded_root() {
+    // Apple's published CA certificates, RSA and ECDSA: each intermediate is
+    // accepted as an operator addition, which checks its path (signature,
+    // CA constraints) to one of the three embedded roots; each root is
+    // refused as an intermediate.
+    let Some(dir) = dir() else { return };
+    let mut intermediates = 0;
+    for entry in std::fs::read_dir(dir.join("apple-ca")).unwrap() {
+        let path = entry.unwrap().path();
+        let pem = std::fs::read(&path).unwrap();
+        let cert = x509_cert::Certificate::load_pem_chain(&pem)
+            .unwrap()
+            .remove(0);
+        let tbs = cert.tbs_certificate();
+        match TrustAnchors::apple().with_intermediates(&pem) {
+            Ok(_) => intermediates += 1,
+            Err(mdm_push_cert::AnchorError::NotAnIntermediate { .. }) => {
+                assert_eq!(tbs.subject(), tbs.issuer(), "{path:?}");
+            }
+            Err(e) => panic!("{path:?}: {e}"),
+        }
+    }
+    assert!(intermediates >= 11, "{intermediates}");
+}

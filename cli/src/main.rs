@@ -62,9 +62,12 @@ enum Command {
         /// The instant to judge expiry, or a signedCSR's vendor certificate, at (RFC 3339); default: now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
-        /// For a signedCSR file: PEM roots and WWDR-like intermediates replacing Apple's (repeatable).
+        /// PEM roots and intermediates replacing Apple's anchors (repeatable).
         #[arg(long)]
         anchors: Vec<PathBuf>,
+        /// Intermediate CA certificates (PEM) to add to the anchors, each checked to chain to a root (repeatable).
+        #[arg(long)]
+        intermediates: Vec<PathBuf>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -85,6 +88,9 @@ enum Command {
         /// PEM roots and intermediates replacing Apple's anchors (repeatable).
         #[arg(long)]
         anchors: Vec<PathBuf>,
+        /// Intermediate CA certificates (PEM) to add to the anchors, each checked to chain to a root (repeatable).
+        #[arg(long)]
+        intermediates: Vec<PathBuf>,
         /// The instant of the check (RFC 3339); default: now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
@@ -128,8 +134,11 @@ enum Command {
         #[arg(long)]
         vendor_key: PathBuf,
         /// Intermediates and root (PEM) replacing Apple's embedded chain.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "intermediates")]
         chain: Option<PathBuf>,
+        /// Intermediate CA certificates (PEM) to add to the anchors, each checked to chain to a root (repeatable).
+        #[arg(long)]
+        intermediates: Vec<PathBuf>,
         /// The instant the vendor certificate is judged at (RFC 3339); default: now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
@@ -149,6 +158,9 @@ enum Command {
         /// PEM roots and WWDR-like intermediates replacing Apple's (repeatable), for test PKIs.
         #[arg(long)]
         anchors: Vec<PathBuf>,
+        /// Intermediate CA certificates (PEM) to add to the anchors, each checked to chain to a root (repeatable).
+        #[arg(long)]
+        intermediates: Vec<PathBuf>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -228,9 +240,10 @@ fn run(command: Command) -> Result<u8, Fatal> {
             file,
             now,
             anchors,
+            intermediates,
             json,
         } => {
-            let anchors = read_anchors(&anchors)?.unwrap_or_else(TrustAnchors::apple_vendor);
+            let anchors = anchors_for(&anchors, &intermediates)?;
             inspect(&file, &anchors, now_or(now), json)
         }
         Command::Check {
@@ -239,6 +252,7 @@ fn run(command: Command) -> Result<u8, Fatal> {
             previous,
             previous_topic,
             anchors,
+            intermediates,
             now,
             lang,
             json,
@@ -255,9 +269,7 @@ fn run(command: Command) -> Result<u8, Fatal> {
                     .map_err(|e| Fatal(format!("--previous-topic {t}: {e}")))?;
                 check = check.previous_topic(&topic);
             }
-            if let Some(anchors) = read_anchors(&anchors)? {
-                check = check.trust_anchors(anchors);
-            }
+            check = check.trust_anchors(anchors_for(&anchors, &intermediates)?);
             let bytes = read(&cert)?;
             Ok(report_check(&check, &bytes, lang_or(lang), json))
         }
@@ -311,6 +323,7 @@ fn run(command: Command) -> Result<u8, Fatal> {
             vendor_cert,
             vendor_key,
             chain,
+            intermediates,
             now,
             xml,
         } => {
@@ -320,7 +333,12 @@ fn run(command: Command) -> Result<u8, Fatal> {
             let now = now_or(now);
             let signer = match chain {
                 Some(c) => VendorSigner::with_chain(&cert_bytes, &key, &read(&c)?, now),
-                None => VendorSigner::new(&cert_bytes, &key, now),
+                None => VendorSigner::with_anchors(
+                    &cert_bytes,
+                    &key,
+                    &anchors_for(&[], &intermediates)?,
+                    now,
+                ),
             }
             .map_err(|e| Fatal::file(&vendor_cert, e))?;
             let request = PushCsr::from_pem(&read(&csr)?).map_err(|e| Fatal::file(&csr, e))?;
@@ -338,14 +356,30 @@ fn run(command: Command) -> Result<u8, Fatal> {
             file,
             now,
             anchors,
+            intermediates,
             json,
         } => {
             let req = SignedRequest::parse(&read(&file)?).map_err(|e| Fatal::file(&file, e))?;
-            let anchors = read_anchors(&anchors)?.unwrap_or_else(TrustAnchors::apple_vendor);
+            let anchors = anchors_for(&anchors, &intermediates)?;
             Ok(report_request(&req, &anchors, now_or(now), json))
         }
         Command::Demo { now, lang } => demo::run(now_or(now), lang_or(lang)).map(|()| 0),
     }
+}
+
+/// Apple's anchors, or those of `--anchors`, with the `--intermediates` added.
+fn anchors_for(anchors: &[PathBuf], intermediates: &[PathBuf]) -> Result<TrustAnchors, Fatal> {
+    let base = read_anchors(anchors)?.unwrap_or_else(TrustAnchors::apple);
+    if intermediates.is_empty() {
+        return Ok(base);
+    }
+    let mut pem = Vec::new();
+    for p in intermediates {
+        pem.extend_from_slice(&read(p)?);
+        pem.push(b'\n');
+    }
+    base.with_intermediates(&pem)
+        .map_err(|e| Fatal(format!("--intermediates: {e}")))
 }
 
 /// Anchors from PEM files given with `--anchors`, or `None` for Apple's.
@@ -461,27 +495,34 @@ fn check_now(check: &UploadCheck) -> OffsetDateTime {
 
 fn inspect(
     path: &Path,
-    request_anchors: &TrustAnchors,
+    anchors: &TrustAnchors,
     now: OffsetDateTime,
     as_json: bool,
 ) -> Result<u8, Fatal> {
     let bytes = read(path)?;
     let cert_err = match PushCertificate::parse(&bytes) {
         Ok(c) => {
-            print_certificate(&c, now, as_json);
+            print_certificate(&c, anchors, now, as_json);
             return Ok(0);
         }
         Err(e) => e,
     };
     match SignedRequest::parse(&bytes) {
-        Ok(req) => Ok(report_request(&req, request_anchors, now, as_json)),
+        Ok(req) => Ok(report_request(&req, anchors, now, as_json)),
         Err(_) => Err(Fatal::file(path, cert_err)),
     }
 }
 
-fn print_certificate(c: &PushCertificate, now: OffsetDateTime, as_json: bool) {
+fn print_certificate(
+    c: &PushCertificate,
+    anchors: &TrustAnchors,
+    now: OffsetDateTime,
+    as_json: bool,
+) {
     let e = c.expiry(now);
     let days = (c.not_after() - now).whole_days();
+    // The certification path at `now`, root first, or why there is none.
+    let path = anchors.path_to(c, now);
     if as_json {
         outln!(
             "{}",
@@ -498,6 +539,8 @@ fn print_certificate(c: &PushCertificate, now: OffsetDateTime, as_json: bool) {
                 "key_bits": c.rsa_key_bits(),
                 "sha256": c.sha256_fingerprint_hex(),
                 "push_marker": c.has_push_marker(),
+                "path": path.as_ref().ok(),
+                "path_error": path.as_ref().err().map(ToString::to_string),
             })
         );
     } else {
@@ -518,6 +561,16 @@ fn print_certificate(c: &PushCertificate, now: OffsetDateTime, as_json: bool) {
                 "no"
             }
         );
+        match &path {
+            Ok(subjects) => {
+                for (i, s) in subjects.iter().enumerate() {
+                    let label = if i == 0 { "path (root):" } else { "path:" };
+                    outln!("{label:<16}{s}");
+                }
+                outln!("{:<16}{}", "path:", c.subject());
+            }
+            Err(e) => outln!("path:           none: {e}"),
+        }
     }
 }
 
