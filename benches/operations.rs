@@ -46,7 +46,7 @@ fn workload() -> Workload {
                     read("signed-requests/pitstop_PushCertificateRequest_2026.plist.b64"),
                     read("push/pitstop_push_2025.pem"),
                     TrustAnchors::apple(),
-                    TrustAnchors::apple_vendor(),
+                    TrustAnchors::apple(),
                     time::macros::datetime!(2026-03-01 12:00 UTC),
                 )
             }
