@@ -226,6 +226,33 @@ fn limits(c: &mut Criterion) {
             b.iter(|| PushCertificate::parse(black_box(data)))
         });
     }
+    // The worst path search: an upload of the push certificate and 15
+    // look-alike P-384 CAs that all carry its issuer's name and sign each
+    // other (tests/fixtures/make_rotation.sh), read and checked end to end;
+    // the search stops at its signature budget.
+    let rotation = |name: &str| {
+        std::fs::read(format!(
+            "{}/tests/fixtures/rotation/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let lookalikes = rotation("push_lookalikes.pem");
+    let next_root = TrustAnchors::from_pem(&rotation("next_root.pem")).unwrap();
+    let later = time::macros::datetime!(2027-07-01 0:00 UTC);
+    let check = mdm_push_cert::UploadCheck::new(later).trust_anchors(next_root.clone());
+    assert!(check.check(&lookalikes).is_err());
+    g.bench_function("path search: 15 look-alike CAs in the upload", |b| {
+        b.iter(|| check.check(black_box(&lookalikes)))
+    });
+    // The rotation's good path for comparison: P-384 root, P-256 AAI carried
+    // in the upload, RSA push certificate.
+    let carried = rotation("push_next_with_intermediate.pem");
+    assert!(check.check(&carried).is_ok());
+    g.bench_function(
+        "path search: P-256 intermediate carried in the upload",
+        |b| b.iter(|| check.check(black_box(&carried))),
+    );
     // The longest chain a signedCSR may hold, every link verified, and a
     // 250 KiB one, refused by count before any signature is checked.
     let req = SignedRequest::parse(&fixture("built_by_crate.signedcsr.b64")).unwrap();

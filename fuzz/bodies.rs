@@ -78,8 +78,28 @@ pub(crate) fn upload_check(data: &[u8]) {
             let _ = e.detail();
         }
     }
-    // The same bytes against Apple's anchors must not panic either.
+    // The same bytes against Apple's anchors must not panic either, nor
+    // against the rotation rehearsal's P-384 root alone, where a path can
+    // only be built through ECDSA intermediates the upload carries: an
+    // accepted certificate there always has its path.
     let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC)).check(data);
+    static NEXT_ROOT: std::sync::OnceLock<TrustAnchors> = std::sync::OnceLock::new();
+    let next_root = NEXT_ROOT
+        .get_or_init(|| {
+            TrustAnchors::from_pem(include_bytes!("../tests/fixtures/rotation/next_root.pem"))
+                .expect("fixture root")
+        })
+        .clone();
+    let later = datetime!(2027-07-01 0:00 UTC);
+    if let Ok(cert) = UploadCheck::new(later)
+        .trust_anchors(next_root.clone())
+        .check(data)
+    {
+        let path = next_root
+            .path_to(&cert, later)
+            .expect("accepted with a path");
+        assert!(!path.is_empty());
+    }
 }
 
 /// Trust anchors from arbitrary PEM or DER, then a path search under them:

@@ -25,6 +25,10 @@ for f in "$pki"/anchors.pem "$pki"/root.pem "$pki"/aai2.pem "$pki"/wwdr.pem "$pk
          "$root"/tests/differential/requests/anchors/*.pem; do
     cp "$f" "$c/anchors/seed-$(basename "$(dirname "$(dirname "$f")")")-$(basename "$f")"
 done
+for f in "$root"/tests/fixtures/rotation/*.pem; do
+    cp "$f" "$c/upload_check/seed-rotation-$(basename "$f")"
+    cp "$f" "$c/anchors/seed-rotation-$(basename "$f")"
+done
 # A sample of the differential cases: every 8th certificate, every 4th signedCSR.
 python3 - "$root" "$c" <<'PY'
 import base64, pathlib, sys

@@ -24,9 +24,15 @@ pub const MAX_CHAIN_LEN: usize = 8;
 /// Most intermediates between a certificate and its root: Apple's paths have one.
 pub(crate) const MAX_PATH_INTERMEDIATES: usize = 4;
 
-/// Most signatures one path search verifies: each costs about 40 µs, so a
-/// hostile set of look-alike issuers cannot make a check slow.
-pub(crate) const MAX_SIGNATURE_CHECKS: usize = 32;
+/// Most signatures one check verifies while it searches for a path: an RSA
+/// signature costs about 40 µs and a P-384 one about 1 ms, so a hostile
+/// upload of look-alike issuers cannot make a check slow. Apple's paths need
+/// two or three.
+pub(crate) const MAX_SIGNATURE_CHECKS: usize = 16;
+
+/// Most candidates with the issuer's name tried at each level of the path:
+/// Apple gives each CA its own name, so more than one is already unusual.
+pub(crate) const MAX_CANDIDATES_PER_NAME: usize = 4;
 
 /// Longest serial number accepted: 20 octets (RFC 5280 §4.1.2.2), plus the
 /// sign octet DER adds when the first bit is set.

@@ -18,7 +18,10 @@ use crate::asn1;
 use crate::certificate::{Certificate, key_usage, part};
 use crate::error::{ParseError, TrustError};
 use crate::input;
-use crate::limits::{MAX_OPERATOR_INTERMEDIATES, MAX_PATH_INTERMEDIATES, MAX_SIGNATURE_CHECKS};
+use crate::limits::{
+    MAX_CANDIDATES_PER_NAME, MAX_OPERATOR_INTERMEDIATES, MAX_PATH_INTERMEDIATES,
+    MAX_SIGNATURE_CHECKS,
+};
 use crate::name;
 use crate::signature::{DigestAlgorithm, SignatureAlgorithm, VerifyingKey};
 
@@ -416,7 +419,10 @@ impl TrustAnchors {
             .iter()
             .filter_map(|der| Authority::from_der(der).ok())
             .collect();
+        // One budget for both searches.
+        let spent = search.signature_checks;
         let mut search = Search::new(self, &carried, Some(now), Policy::Push);
+        search.signature_checks = spent;
         match search.path_from(cert.der(), cert.parts(), 0, 0) {
             Ok(()) => Ok(search.subjects()),
             Err(second) if rank(&second) >= rank(&first) => Err(second),
@@ -516,8 +522,13 @@ impl<'a> Search<'a> {
         }
         if depth < MAX_PATH_INTERMEDIATES {
             let extra = self.extra;
+            // The anchors' own intermediates first, then the carried ones;
+            // at most a few with this name.
             let candidates = anchors.intermediates.iter().chain(extra.iter());
-            for ca in candidates.filter(|a| a.subject_der() == issuer_name) {
+            for ca in candidates
+                .filter(|a| a.subject_der() == issuer_name)
+                .take(MAX_CANDIDATES_PER_NAME)
+            {
                 // A certificate never issues itself on a path.
                 if ca.der == der {
                     continue;

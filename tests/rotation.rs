@@ -232,3 +232,31 @@ fn the_vendor_side_under_an_ecdsa_wwdr() {
     ));
     bare.verify_with_anchors(&anchors, NOW).unwrap();
 }
+
+#[test]
+fn the_worst_upload_stops_at_the_search_bounds() {
+    // 15 look-alike CAs, each carrying the next AAI's name and each signed
+    // by the next: every level of the search meets 15 candidates. The search
+    // stops at its signature budget and the upload is refused; the time this
+    // takes is the LIMITS benchmark "path search: 15 look-alike CAs".
+    let bytes = rot!("push_lookalikes.pem");
+    let cert = PushCertificate::parse(bytes).unwrap();
+    assert_eq!(cert.carried().len(), 15);
+    for anchors in [
+        root_only(),
+        root_only()
+            .with_intermediates(rot!("next_aai.pem"))
+            .unwrap(),
+    ] {
+        let err = anchors.verify(&cert, NOW).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                TrustError::TooManyCandidates
+                    | TrustError::UnknownIssuer { .. }
+                    | TrustError::BadSignature { .. }
+            ),
+            "{err:?}"
+        );
+    }
+}
