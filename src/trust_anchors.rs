@@ -310,9 +310,8 @@ impl TrustAnchors {
     /// order. Self-issued certificates become roots, the others intermediates.
     ///
     /// # Errors
-    /// [`AnchorError`] if a certificate is unreadable, is not a CA, or is an
-    /// intermediate that does not chain to a root given with it, or if there
-    /// is no root.
+    /// [`AnchorError`] if a certificate is unreadable or is not a CA, or if
+    /// there is no root.
     pub fn from_pem(pem: &[u8]) -> Result<Self, AnchorError> {
         let items = input::der_items(pem, b"CERTIFICATE").map_err(AnchorError::Certificate)?;
         Self::from_der_certificates(items.iter().map(Vec::as_slice))
@@ -341,12 +340,14 @@ impl TrustAnchors {
         if roots.is_empty() {
             return Err(AnchorError::NoRoot);
         }
-        let anchors = Self(Arc::new(Inner {
+        // An intermediate that chains to no root given is kept: it can never
+        // complete a path, and refusing the whole set for it would refuse
+        // certificates that chain through the others. (The operator's
+        // additions, by contrast, must chain: `with_intermediates`.)
+        Ok(Self(Arc::new(Inner {
             roots,
             intermediates,
-        }));
-        anchors.check_chained(&anchors.0.intermediates)?;
-        Ok(anchors)
+        })))
     }
 
     /// Every one of `intermediates` must chain to a root of these anchors by

@@ -265,25 +265,34 @@ fn parse_errors_map_to_the_right_message() {
 }
 
 #[test]
-fn intermediate_without_a_root_is_refused_as_an_anchor() {
+fn intermediate_without_a_root_is_unknown() {
     // Anchors need a self-issued root.
     assert!(TrustAnchors::from_pem(pki!("aai2.pem")).is_err());
     // The stand-in AAI2 with a root that did not sign it (micromdm's
-    // self-signed mock): the intermediate is vouched for by nobody, so the
-    // anchors are refused when they are built, not silently unusable.
+    // self-signed mock): the intermediate is vouched for by nobody, so it
+    // never completes a path, and the push certificate's issuer is unknown.
     let mut pem = pki!("aai2.pem").to_vec();
     pem.extend_from_slice(include_bytes!(
         "fixtures/thirdparty/micromdm_testdata_pushcert.pem"
     ));
-    let err = TrustAnchors::from_pem(&pem).unwrap_err();
+    let err = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
+        .trust_anchors(TrustAnchors::from_pem(&pem).unwrap())
+        .check(pki!("push_b.pem"))
+        .unwrap_err();
     assert!(
         matches!(
-            &err,
-            AnchorError::Unchained {
-                reason: TrustError::UnknownIssuer { .. },
-                ..
+            err,
+            UploadError::InvalidCertificate {
+                reason: InvalidReason::Untrusted(TrustError::UnknownIssuer { .. })
             }
         ),
         "{err:?}"
     );
+    // Offered by the operator as an addition, the same intermediate is refused.
+    let root = include_bytes!("fixtures/thirdparty/micromdm_testdata_pushcert.pem");
+    let err = TrustAnchors::from_pem(root)
+        .unwrap()
+        .with_intermediates(pki!("aai2.pem"))
+        .unwrap_err();
+    assert!(matches!(err, AnchorError::Unchained { .. }), "{err:?}");
 }
