@@ -231,8 +231,8 @@ pub enum AnchorError {
         /// Its subject.
         subject: String,
     },
-    /// An intermediate does not chain to any of the roots given.
-    #[error("the intermediate {subject} does not chain to a root given with it: {reason}")]
+    /// An operator's intermediate does not chain to a root of the anchors.
+    #[error("the intermediate {subject} does not chain to a root of the anchors: {reason}")]
     Unchained {
         /// Its subject.
         subject: String,
