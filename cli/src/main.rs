@@ -62,12 +62,8 @@ enum Command {
         /// The instant to judge expiry, or a signedCSR's vendor certificate, at (RFC 3339); default: now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
-        /// PEM roots and intermediates replacing Apple's anchors (repeatable).
-        #[arg(long)]
-        anchors: Vec<PathBuf>,
-        /// Intermediate CA certificates (PEM) to add to the anchors, each checked to chain to a root (repeatable).
-        #[arg(long)]
-        intermediates: Vec<PathBuf>,
+        #[command(flatten)]
+        trust: TrustArgs,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -85,12 +81,8 @@ enum Command {
         /// The topic of the certificate being renewed.
         #[arg(long)]
         previous_topic: Option<String>,
-        /// PEM roots and intermediates replacing Apple's anchors (repeatable).
-        #[arg(long)]
-        anchors: Vec<PathBuf>,
-        /// Intermediate CA certificates (PEM) to add to the anchors, each checked to chain to a root (repeatable).
-        #[arg(long)]
-        intermediates: Vec<PathBuf>,
+        #[command(flatten)]
+        trust: TrustArgs,
         /// The instant of the check (RFC 3339); default: now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
@@ -155,12 +147,8 @@ enum Command {
         /// The instant the vendor certificate is judged at (RFC 3339); default: now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
-        /// PEM roots and WWDR-like intermediates replacing Apple's (repeatable), for test PKIs.
-        #[arg(long)]
-        anchors: Vec<PathBuf>,
-        /// Intermediate CA certificates (PEM) to add to the anchors, each checked to chain to a root (repeatable).
-        #[arg(long)]
-        intermediates: Vec<PathBuf>,
+        #[command(flatten)]
+        trust: TrustArgs,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -174,6 +162,24 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+}
+
+/// The anchors a command verifies against.
+#[derive(clap::Args)]
+struct TrustArgs {
+    /// PEM roots and intermediates replacing Apple's anchors (repeatable), for test PKIs.
+    #[arg(long)]
+    anchors: Vec<PathBuf>,
+    /// Intermediate CA certificates (PEM) to add to the anchors, each checked to chain to a root (repeatable).
+    #[arg(long)]
+    intermediates: Vec<PathBuf>,
+}
+
+impl TrustArgs {
+    /// Apple's anchors, or those of `--anchors`, with the `--intermediates` added.
+    fn anchors(&self) -> Result<TrustAnchors, Fatal> {
+        anchors_for(&self.anchors, &self.intermediates)
+    }
 }
 
 /// A failure that ends the command: exit 2 with one line.
@@ -239,20 +245,15 @@ fn run(command: Command) -> Result<u8, Fatal> {
         Command::Inspect {
             file,
             now,
-            anchors,
-            intermediates,
+            trust,
             json,
-        } => {
-            let anchors = anchors_for(&anchors, &intermediates)?;
-            inspect(&file, &anchors, now_or(now), json)
-        }
+        } => inspect(&file, &trust.anchors()?, now_or(now), json),
         Command::Check {
             cert,
             request,
             previous,
             previous_topic,
-            anchors,
-            intermediates,
+            trust,
             now,
             lang,
             json,
@@ -269,7 +270,7 @@ fn run(command: Command) -> Result<u8, Fatal> {
                     .map_err(|e| Fatal(format!("--previous-topic {t}: {e}")))?;
                 check = check.previous_topic(&topic);
             }
-            check = check.trust_anchors(anchors_for(&anchors, &intermediates)?);
+            check = check.trust_anchors(trust.anchors()?);
             let bytes = read(&cert)?;
             Ok(report_check(&check, &bytes, lang_or(lang), json))
         }
@@ -355,12 +356,11 @@ fn run(command: Command) -> Result<u8, Fatal> {
         Command::VerifyRequest {
             file,
             now,
-            anchors,
-            intermediates,
+            trust,
             json,
         } => {
             let req = SignedRequest::parse(&read(&file)?).map_err(|e| Fatal::file(&file, e))?;
-            let anchors = anchors_for(&anchors, &intermediates)?;
+            let anchors = trust.anchors()?;
             Ok(report_request(&req, &anchors, now_or(now), json))
         }
         Command::Demo { now, lang } => demo::run(now_or(now), lang_or(lang)).map(|()| 0),

@@ -312,7 +312,10 @@ O = dict(
     sha384RSA="1.2.840.113549.1.1.12", sha512RSA="1.2.840.113549.1.1.13",
     pss="1.2.840.113549.1.1.10", mgf1="1.2.840.113549.1.1.8",
     sha256="2.16.840.1.101.3.4.2.1", ecdsaSHA256="1.2.840.10045.4.3.2",
+    ecdsaSHA1="1.2.840.10045.4.1", ecdsaSHA224="1.2.840.10045.4.3.1",
+    ecdsaSHA384="1.2.840.10045.4.3.3", ecdsaSHA512="1.2.840.10045.4.3.4",
     ecPublicKey="1.2.840.10045.2.1", p256="1.2.840.10045.3.1.7",
+    p384="1.3.132.0.34", p521="1.3.132.0.35", secp256k1="1.3.132.0.10", primeField="1.2.840.10045.1.1",
     bc="2.5.29.19", ku="2.5.29.15", eku="2.5.29.37", ski="2.5.29.14", aki="2.5.29.35",
     san="2.5.29.17", cp="2.5.29.32", crldp="2.5.29.31", aia="1.3.6.1.5.5.7.1.1",
     clientAuth="1.3.6.1.5.5.7.3.2", serverAuth="1.3.6.1.5.5.7.3.1",
@@ -330,6 +333,12 @@ ALG = {
     "sha384": SEQ(OID(O["sha384RSA"]), NULL),
     "sha512": SEQ(OID(O["sha512RSA"]), NULL),
     "md5": SEQ(OID(O["md5RSA"]), NULL),
+    # ECDSA: parameters absent (RFC 5758 3.2)
+    "ecdsa1": SEQ(OID(O["ecdsaSHA1"])),
+    "ecdsa224": SEQ(OID(O["ecdsaSHA224"])),
+    "ecdsa256": SEQ(OID(O["ecdsaSHA256"])),
+    "ecdsa384": SEQ(OID(O["ecdsaSHA384"])),
+    "ecdsa512": SEQ(OID(O["ecdsaSHA512"])),
     "pss": SEQ(OID(O["pss"]), SEQ(EXP(0, SEQ(OID(O["sha256"]), NULL)),
                                  EXP(1, SEQ(OID(O["mgf1"]), SEQ(OID(O["sha256"]), NULL))),
                                  EXP(2, INT(32)))),
@@ -582,7 +591,7 @@ def ca_name(cn, o="Example Test PKI", ou="Test Certification Authority", apple_o
 
 class Case:
     __slots__ = ("id", "cls", "anchors", "now", "der", "note", "profile",
-                 "go", "go_reason", "ossl", "ossl_reason")
+                 "go", "go_reason", "ossl", "ossl_reason", "carried", "upload")
 
 
 CASES = []
@@ -591,12 +600,15 @@ R = random.Random(20260601)  # hand-made cases
 RM = random.Random(4242)  # mutations
 
 
-def add(cls, der, note, anchors="test", now=NOW, profile="other"):
+def add(cls, der, note, anchors="test", now=NOW, profile="other", carried=(), upload=None):
+    """carried: CA certificates (DER) the upload holds beside the leaf; upload:
+    the bytes the crate receives (der_b64) when they are not the leaf's DER."""
     assert anchors in ANCHORS, anchors
     assert "\t" not in note and "\n" not in note
     c = Case()
     c.id = "c%04d" % (len(CASES) + 1)
     c.cls, c.der, c.note, c.anchors, c.now, c.profile = cls, der, note, anchors, now, profile
+    c.carried, c.upload = list(carried), upload
     CASES.append(c)
     return c
 
@@ -1674,8 +1686,11 @@ def run_go(work):
     inp = os.path.join(work, "go_cases.tsv")
     with open(inp, "w") as fh:
         for c in CASES:
-            fh.write("%s\t%s\t%d\t%s\n" % (c.id, os.path.join(ANCHOR_DIR, c.anchors + ".pem"), unix(c.now),
-                                            base64.b64encode(c.der).decode()))
+            line = "%s\t%s\t%d\t%s" % (c.id, os.path.join(ANCHOR_DIR, c.anchors + ".pem"), unix(c.now),
+                                        base64.b64encode(c.der).decode())
+            if c.carried:  # a fifth field: the carried CA certificates, base64, comma-separated
+                line += "\t" + ",".join(base64.b64encode(x).decode() for x in c.carried)
+            fh.write(line + "\n")
     out = subprocess.run([exe, inp], capture_output=True, text=True, check=True).stdout
     res = {}
     for line in out.splitlines():
@@ -1701,6 +1716,7 @@ def ossl_verdict(rc, out, err):
 
 def run_openssl(work):
     split = {}
+    split_ints = {}
     for name, certs in ANCHORS.items():
         roots, ints = [], []
         for d in certs:
@@ -1715,12 +1731,17 @@ def run_openssl(work):
             with open(ip, "w") as fh:
                 fh.write("".join(PEM(c) for c in ints))
         split[name] = (rp, ip)
+        split_ints[name] = ints
 
     def one(c):
         fn = c.id + ".pem"
         with open(os.path.join(work, fn), "w") as fh:
             fh.write(PEM(c.der))
         rp, ip = split[c.anchors]
+        if c.carried:  # the anchors' intermediates, then the certificates the upload carried
+            ip = os.path.join(work, c.id + ".untrusted.pem")
+            with open(ip, "w") as fh:
+                fh.write("".join(PEM(x) for x in split_ints[c.anchors] + c.carried))
         cmd = ["openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-attime", str(unix(c.now)), "-CAfile", rp]
         if ip:
             cmd += ["-untrusted", ip]
@@ -1743,7 +1764,7 @@ def write_tsv():
         fh.write(HEADER + "\n")
         for c in CASES:
             row = [c.id, c.cls, c.anchors, rfc3339(c.now), c.go, c.go_reason, c.ossl, c.ossl_reason,
-                   c.profile, c.note, base64.b64encode(c.der).decode()]
+                   c.profile, c.note, base64.b64encode(c.der if c.upload is None else c.upload).decode()]
             assert all("\t" not in x and "\n" not in x for x in row), row
             fh.write("\t".join(row) + "\n")
 
@@ -1754,7 +1775,7 @@ def family(cls):
                      ("usage_", "key_usage/eku"), ("profile_", "push_profile"), ("names_", "names"),
                      ("serial_", "serials"), ("time_", "times"), ("key_", "keys"), ("path_", "path_constraints"),
                      ("forged_apple", "forged_apple"), ("apple_", "forged_apple"), ("encoding_", "encoding"),
-                     ("mutation", "mutation")):
+                     ("mutation", "mutation"), ("ecdsa_", "ecdsa")):
         if cls.startswith(pre):
             return fam
     return "other"
@@ -1842,6 +1863,7 @@ def main():
     apple_cases()
     encoding_cases()
     mutation_cases()
+    ecdsa_cases()
     assert len(ANCHORS) < 60
     ids = set()
     for c in CASES:
