@@ -166,6 +166,9 @@ pub struct RequestVerification {
     pub chain_subjects: Vec<String>,
     /// The end of the vendor certificate's validity.
     pub vendor_not_after: OffsetDateTime,
+    /// The certification path found for the vendor certificate: the subjects
+    /// of its root first, then of each intermediate downwards (RFC 4514).
+    pub path: Vec<String>,
 }
 
 /// What [`SignedRequest::verify_signatures_only`] established: the two
@@ -353,7 +356,7 @@ impl SignedRequest {
             .map(|der| Authority::from_der(der))
             .collect::<Result<Vec<_>, _>>()
             .map_err(SignedRequestError::Chain)?;
-        anchors
+        let path = anchors
             .verify_parts(
                 &vendor.der,
                 &vendor.parts,
@@ -367,6 +370,14 @@ impl SignedRequest {
             csr: checked.csr,
             chain_subjects: checked.chain_subjects,
             vendor_not_after: not_after,
+            path: path
+                .iter()
+                .map(|der| {
+                    Certificate::read(der)
+                        .map(|p| crate::name::rfc4514_der(part(der, &p.subject)))
+                        .unwrap_or_default()
+                })
+                .collect(),
         })
     }
 

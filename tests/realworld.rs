@@ -220,6 +220,17 @@ fn real_signed_requests_read_back_and_verify() {
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let at = signatures.vendor_not_before + Duration::days(1);
         let v = req.verify(at).unwrap_or_else(|e| panic!("{file}: {e}"));
+        // The path Apple's portal would build: Apple Root CA, then the WWDR CA.
+        assert_eq!(v.path.len(), 2, "{file}");
+        assert!(
+            v.path[0].contains("CN=Apple Root CA,"),
+            "{file}: {:?}",
+            v.path
+        );
+        assert!(
+            v.path[1].contains("Worldwide Developer Relations"),
+            "{file}"
+        );
         // After the vendor certificate's end, Apple's portal would refuse it.
         let after = signatures.vendor_not_after + Duration::seconds(1);
         assert!(

@@ -596,6 +596,7 @@ fn report_request(
                    "csr_subject": sig.map(|s| s.csr.subject()),
                    "csr_key_bits": sig.map(|s| s.csr.key_bits()),
                    "vendor_not_after": full.as_ref().ok().map(|v| rfc3339(v.vendor_not_after)),
+                   "path": full.as_ref().ok().map(|v| v.path.clone()),
                    "error": error})
         );
     } else {
@@ -620,6 +621,10 @@ fn report_request(
                     rfc3339(now),
                     rfc3339(v.vendor_not_after)
                 );
+                for (i, subject) in v.path.iter().enumerate() {
+                    let label = if i == 0 { "path (root):" } else { "path:" };
+                    outln!("{label:<13}{subject}");
+                }
                 outln!("result:      verified");
             }
             Err(e) => {
