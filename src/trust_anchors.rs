@@ -603,6 +603,44 @@ impl<'a> Search<'a> {
 mod tests {
     use super::*;
 
+    /// The text of every [`AnchorError`] message, one row each; the `match`
+    /// has no wildcard arm.
+    #[test]
+    fn every_anchor_error_message() {
+        let text = |e: &AnchorError| match e {
+            AnchorError::Certificate(_) => {
+                "an anchor certificate could not be read: the file is empty"
+            }
+            AnchorError::NoRoot => "no root certificate (a self-issued certificate) was given",
+            AnchorError::NotCa { .. } => "the anchor CN=A is not a certification authority: r",
+            AnchorError::TooMany { .. } => "33 intermediates were given, more than the 32 accepted",
+            AnchorError::NotAnIntermediate { .. } => {
+                "CN=A is self-issued: a root, not an intermediate"
+            }
+            AnchorError::Unchained { .. } => {
+                "the intermediate CN=A does not chain to a root of the anchors: too many candidate issuers share the issuer's name"
+            }
+        };
+        for e in [
+            AnchorError::Certificate(ParseError::Empty),
+            AnchorError::NoRoot,
+            AnchorError::NotCa {
+                subject: "CN=A".into(),
+                reason: "r",
+            },
+            AnchorError::TooMany { count: 33, max: 32 },
+            AnchorError::NotAnIntermediate {
+                subject: "CN=A".into(),
+            },
+            AnchorError::Unchained {
+                subject: "CN=A".into(),
+                reason: TrustError::TooManyCandidates,
+            },
+        ] {
+            assert_eq!(e.to_string(), text(&e), "{e:?}");
+        }
+    }
+
     /// Every embedded certificate is the one `src/apple-certs/README.md`
     /// names, by SHA-256, and the embedded anchors build: every intermediate
     /// chains to an embedded root with every CA constraint checked.
