@@ -177,6 +177,15 @@ pub enum TrustError {
         /// The algorithm OID.
         oid: String,
     },
+    /// An issuer's public key is not one this crate verifies with: RSA, or
+    /// ECDSA on P-256 or P-384 named by its curve.
+    #[error(
+        "the public key of {subject} is not RSA, P-256 or P-384, so its signatures cannot be verified"
+    )]
+    UnsupportedIssuerKey {
+        /// The issuer.
+        subject: String,
+    },
     /// A certificate on the path issued another but may not: it is not a CA.
     #[error("{subject} is not a certification authority: {reason}")]
     IssuerNotCa {
@@ -600,6 +609,9 @@ mod tests {
                 subject: "CN=S".into(),
             },
             TrustError::TooManyCandidates,
+            TrustError::UnsupportedIssuerKey {
+                subject: "CN=I".into(),
+            },
             TrustError::IssuerNotValid {
                 subject: "CN=I".into(),
                 not_before: t,
@@ -628,6 +640,9 @@ mod tests {
                 "the signature on CN=S uses SHA-1, which is not accepted for push certificates"
             }
             TrustError::TooManyCandidates => "too many candidate issuers share the issuer's name",
+            TrustError::UnsupportedIssuerKey { .. } => {
+                "the public key of CN=I is not RSA, P-256 or P-384, so its signatures cannot be verified"
+            }
             TrustError::IssuerNotValid { .. } => {
                 "the certification authority CN=I is valid from 1970-01-01 0:00:00.0 +00:00:00 to 1970-01-01 0:00:00.0 +00:00:00, not at the time of the check"
             }

@@ -166,14 +166,16 @@ impl Authority {
                 subject: name::rfc4514_der(part(child_der, &child.subject)),
             });
         }
-        let signed = self.key.as_ref().is_some_and(|k| {
-            k.verify(
-                algorithm,
-                part(child_der, &child.tbs),
-                part(child_der, &child.signature),
-            )
-        });
-        if signed {
+        let Some(key) = self.key.as_ref() else {
+            return Err(TrustError::UnsupportedIssuerKey {
+                subject: self.subject.clone(),
+            });
+        };
+        if key.verify(
+            algorithm,
+            part(child_der, &child.tbs),
+            part(child_der, &child.signature),
+        ) {
             Ok(())
         } else {
             Err(TrustError::BadSignature {

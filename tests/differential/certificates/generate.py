@@ -9,9 +9,10 @@ cases.tsv next to this file. See README.md.
 
 Rerun from anywhere:  python3 tests/differential/certificates/generate.py
 Needs: python3 + cryptography, openssl (3.x), go (standard library only).
-Everything is deterministic: keys come from a seeded prime search, every
-random choice from fixed seeds, PKCS#1 v1.5 and our own PSS encoder are
-deterministic, so a rerun reproduces the same bytes (unless an oracle changes).
+Everything is deterministic: RSA keys come from a seeded prime search, EC
+keys from fixed labels, every random choice from fixed seeds, PKCS#1 v1.5, our
+own PSS encoder and RFC 6979 ECDSA (cryptography >= 44) are deterministic, so
+a rerun reproduces the same bytes (unless an oracle changes).
 """
 
 import base64
@@ -31,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
@@ -1651,6 +1653,557 @@ def mutation_cases(n_content=430, n_raw=130, n_struct=170):
             made += 1
 
 # --------------------------------------------------------------------------
+# ECDSA certification paths (class prefix ecdsa_)
+# --------------------------------------------------------------------------
+# The push certificate's own key stays RSA-2048 (it comes from the customer's
+# CSR); its issuers may be ECDSA, as Apple's G3 hierarchy is: Apple Root CA - G3
+# (P-384, self-signed ecdsa-with-SHA384) issues Application Integration CA - G3
+# (P-256, ecdsa-with-SHA256), CA 5 - G1 (P-256, ecdsa-with-SHA384) and CA 7 - G1
+# (P-384). The test PKI below copies that shape. ECDSA signatures are RFC 6979
+# deterministic, EC keys derive from fixed labels: reruns give the same bytes.
+
+EC_ORDER = {
+    "secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    "secp384r1": int("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973", 16),
+    "secp521r1": int("01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA"
+                     "51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409", 16),
+    "secp256k1": 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141,
+}
+EC_HASH = {"ecdsa1": hashes.SHA1, "ecdsa224": hashes.SHA224, "ecdsa256": hashes.SHA256,
+           "ecdsa384": hashes.SHA384, "ecdsa512": hashes.SHA512}
+EC_ALG_NAME = {"ecdsa1": "ecdsa-with-SHA1", "ecdsa224": "ecdsa-with-SHA224", "ecdsa256": "ecdsa-with-SHA256",
+               "ecdsa384": "ecdsa-with-SHA384", "ecdsa512": "ecdsa-with-SHA512", "sha256": "sha256WithRSAEncryption"}
+CURVE_NAME = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521", "secp256k1": "secp256k1"}
+# P-256 domain parameters (SEC 2), for a SubjectPublicKeyInfo with explicit (specifiedCurve) parameters
+P256_P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
+P256_A = bytes.fromhex("FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC")
+P256_B = bytes.fromhex("5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B")
+P256_SEED = bytes.fromhex("C49D360886E704936A6678E1139D26B7819F7E90")
+P256_G = bytes.fromhex("046B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296"
+                       "4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5")
+
+
+class ECKey:
+    """An EC key derived from a label; signs with RFC 6979 deterministic ECDSA."""
+
+    def __init__(self, seed, curve=ec.SECP256R1):
+        c = curve()
+        n = EC_ORDER[c.name]
+        v = int.from_bytes(hashlib.sha512(("ec|%s|%s" % (seed, c.name)).encode()).digest(), "big") % (n - 1) + 1
+        self.priv = ec.derive_private_key(v, c)
+        self.curve, self.n, self.bits = c.name, n, c.key_size
+        pub = self.priv.public_key()
+        self.spki = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        self.point = pub.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        self.compressed = pub.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+
+    @property
+    def cname(self):
+        return CURVE_NAME[self.curve]
+
+    def sign(self, data, alg="ecdsa256"):
+        sig = self.priv.sign(data, ec.ECDSA(EC_HASH[alg](), deterministic_signing=True))
+        return sig
+
+    def sign_digest_as(self, data, hash_alg):
+        """A signature over `data` hashed with `hash_alg` (whatever the certificate claims)."""
+        return self.sign(data, hash_alg)
+
+
+class SpkiKey:
+    """A key whose certificate shows a hand-made SubjectPublicKeyInfo but signs as `key`."""
+
+    def __init__(self, spki, key):
+        self.spki, self.key = spki, key
+        self.n = getattr(key, "n", None)
+
+    def sign(self, data, alg="ecdsa256"):
+        return self.key.sign(data, alg)
+
+
+def rs_of(sig):
+    return decode_dss_signature(sig)
+
+
+def ec_sig(r, s):
+    return SEQ(INT(r), INT(s))
+
+
+def is_high_s(sig, n):
+    return rs_of(sig)[1] > n // 2
+
+
+def resig(der, sig=None, alg_tlv=None):
+    """A certificate with its outer signature (and/or outer algorithm) replaced."""
+    c = parse(der)
+    return SEQ(ser(c.kids[0]), alg_tlv if alg_tlv is not None else ser(c.kids[1]),
+               BIT(sig) if sig is not None else ser(c.kids[2]))
+
+
+def tbs_of(der):
+    return ser(parse(der).kids[0])
+
+
+def ec_spki_explicit_p256(point):
+    params = SEQ(INT(1), SEQ(OID(O["primeField"]), INT(P256_P)),
+                 SEQ(OCT(P256_A), OCT(P256_B), BIT(P256_SEED)), OCT(P256_G), INT(EC_ORDER["secp256r1"]), INT(1))
+    return SEQ(SEQ(OID(O["ecPublicKey"]), params), BIT(point))
+
+
+def ecdsa_cases():
+    global ECROOT, ECI256, ECI256B, ECI384
+    RE = random.Random(20260602)  # every choice in this family
+    K = {s: ECKey(s, ec.SECP384R1) for s in ("ec-root", "ec-int384", "ec-int384-b", "ec-root-2", "ec-forger384")}
+    K.update({s: ECKey(s) for s in ("ec-int256", "ec-int256-b", "ec-int256-c", "ec-mix", "ec-forger", "ec-leaf",
+                                    "ec-int256-d", "ec-int256-e")})
+    K["ec-leaf384"] = ECKey("ec-leaf384", ec.SECP384R1)
+    K["ec-p521"] = ECKey("ec-p521", ec.SECP521R1)
+    K["ec-k1"] = ECKey("ec-k1", ec.SECP256K1)
+    KEYS["mix-rsa-int"] = Key("mix-rsa-int")
+    A = dict(profile="apple")
+
+    def eca(cn, key, issuer=None, alg="ecdsa384", **kw):
+        return make_ca(cn, key, ca_name(cn), issuer=issuer, alg=alg, **kw)
+
+    ECROOT = eca("Test Root CA - G3", K["ec-root"], alg="ecdsa384", serial=3)
+    ECI256 = eca("Test Application Integration CA - G3", K["ec-int256"], ECROOT, "ecdsa256", pathlen=0)
+    ECI256B = eca("Test Application Integration CA 5 - G1", K["ec-int256-b"], ECROOT, "ecdsa384", pathlen=0)
+    ECI384 = eca("Test Application Integration CA 7 - G1", K["ec-int384"], ECROOT, "ecdsa384", pathlen=0)
+    write_anchor("ecdsa", [ECROOT.cert, ECI256.cert, ECI256B.cert, ECI384.cert])
+    write_anchor("ecdsa_root", [ECROOT.cert])
+    write_anchor("test_root", [ROOT.cert])
+    # two levels of ECDSA intermediates
+    ecmid = eca("Test ECDSA Policy CA - G3", K["ec-int384-b"], ECROOT, "ecdsa384")
+    eclow = eca("Test ECDSA Issuing CA - G3", K["ec-int256-c"], ecmid, "ecdsa384", pathlen=0)
+    write_anchor("ecdsa_two_level", [ECROOT.cert, ecmid.cert, eclow.cert])
+    # mixed paths: RSA root -> P-256 CA; P-384 root -> RSA CA
+    mix_ec = make_ca("x", K["ec-mix"], ca_name("Test P-256 CA Under An RSA Root"), issuer=ROOT, alg="sha256", pathlen=0)
+    write_anchor("mixed_rsa_root_ec_int", [ROOT.cert, mix_ec.cert])
+    mix_rsa = make_ca("x", KEYS["mix-rsa-int"], ca_name("Test RSA CA Under A P-384 Root"), issuer=ECROOT, alg="ecdsa384", pathlen=0)
+    write_anchor("mixed_ec_root_rsa_int", [ECROOT.cert, mix_rsa.cert])
+
+    leaf_keys = LEAF_KEYS + [KEYS["leaf3072"], KEYS["leafe3"]]
+
+    def el(ca, alg, **kw):
+        kw.setdefault("rng", RE)
+        f = leaf(ca=ca, **kw)
+        f["sigalg"] = ALG[alg]
+        return f
+
+    def emk(f, alg, signer=None, outer=None, sig=None):
+        return mk(f, alg, signer=signer, outer=outer, sig=sig)
+
+    def pem_upload(leaf_der, cas):
+        return "".join(PEM(x) for x in [leaf_der] + list(cas)).encode()
+
+    issuers = [(ECI256, "ecdsa256", "P-256 CA signing ecdsa-with-SHA256 (like Application Integration CA - G3)"),
+               (ECI256B, "ecdsa384", "P-256 CA signing ecdsa-with-SHA384 (like Application Integration CA 5 - G1)"),
+               (ECI384, "ecdsa384", "P-384 CA signing ecdsa-with-SHA384 (like Application Integration CA 7 - G1)")]
+    high_s_natural = [0, 0]
+
+    def track(der, ca):
+        sig = parse(der).kids[2].val[1:]
+        high_s_natural[0] += 1
+        high_s_natural[1] += is_high_s(sig, ca.key.n)
+        return der
+
+    # ---- valid (profile apple) ---------------------------------------------
+    for (ca, alg, what), cls, n in zip(issuers, ("ecdsa_valid_p256_sha256", "ecdsa_valid_p256_sha384", "ecdsa_valid_p384_sha384"),
+                                       (10, 8, 8)):
+        for i in range(n):
+            u = new_uuid(RE)
+            tname, fn = (("UTF8String", UTF8), ("PrintableString", PRINT), ("IA5String", IA5))[i % 3]
+            k = leaf_keys[i % len(leaf_keys)]
+            f = el(ca, alg, u=u, spki=k.spki, ku_crit=bool(i % 2), uid_tlv=fn(TOPIC(u)), notice=(i % 4 == 3))
+            add(cls, track(emk(f, alg), ca), "%s; leaf RSA-%d e=%d, UID %s, keyUsage %s" % (
+                what, k.bits, k.e, tname, "critical" if i % 2 else "non-critical"), anchors="ecdsa", **A)
+    for ca, alg, what in ((ECI384, "ecdsa256", "P-384 CA signing ecdsa-with-SHA256"),
+                          (ECI256, "ecdsa512", "P-256 CA signing ecdsa-with-SHA512"),
+                          (ECI384, "ecdsa512", "P-384 CA signing ecdsa-with-SHA512"),
+                          (ECI256B, "ecdsa256", "P-256 CA (itself signed ecdsa-with-SHA384) signing ecdsa-with-SHA256")):
+        for i in range(2):
+            cls = "ecdsa_valid_sha512" if alg == "ecdsa512" else "ecdsa_valid_hash_curve"
+            add(cls, track(emk(el(ca, alg, ku_crit=bool(i)), alg), ca), what, anchors="ecdsa", **A)
+    for i in range(4):
+        f = el(eclow, "ecdsa256", ku_crit=bool(i % 2))
+        add("ecdsa_valid_two_level", track(emk(f, "ecdsa256"), eclow),
+            "P-384 root -> P-384 CA (no pathlen, ecdsa-with-SHA384) -> P-256 CA (pathlen 0) -> leaf (ecdsa-with-SHA256)",
+            anchors="ecdsa_two_level", **A)
+    for i in range(6):
+        alg = ("ecdsa256", "ecdsa384")[i % 2]
+        add("ecdsa_mixed_rsa_root", track(emk(el(mix_ec, alg, ku_crit=bool(i // 2 % 2)), alg), mix_ec),
+            "RSA root -> P-256 CA (sha256WithRSAEncryption) -> leaf (%s)" % EC_ALG_NAME[alg],
+            anchors="mixed_rsa_root_ec_int", **A)
+        add("ecdsa_mixed_ec_root", emk(el(mix_rsa, "sha256", ku_crit=bool(i % 2)), "sha256"),
+            "P-384 root -> RSA-2048 CA (ecdsa-with-SHA384) -> leaf (sha256WithRSAEncryption)",
+            anchors="mixed_ec_root_rsa_int", **A)
+    for i in range(30):
+        ca, alg, what = RE.choice(issuers)
+        if RE.random() < 0.3:
+            alg = RE.choice(("ecdsa256", "ecdsa384", "ecdsa512"))
+        u = new_uuid(RE)
+        tname, fn = RE.choice((("PrintableString", PRINT), ("UTF8String", UTF8), ("IA5String", IA5)))
+        pos = RE.randrange(3)
+        ln = RE.randrange(1, 21)
+        serial = RE.randrange(1, 0x80) if ln == 1 else (RE.randrange(1, 0x80) << (8 * (ln - 1))) | RE.getrandbits(8 * (ln - 1))
+        start = D(2025, 6, 2) + dt.timedelta(seconds=RE.randrange(364 * 86400))
+        end = start + dt.timedelta(days=365) - dt.timedelta(seconds=1)
+        k = RE.choice(leaf_keys)
+        f = el(ca, alg, u=u, spki=k.spki, serial=serial, nb=start, na=end, ku_crit=RE.random() < 0.5,
+               uid_tlv=fn(TOPIC(u)), uid_pos=pos, notice=RE.random() < 0.3)
+        bits = ["issuer %s (%s), leaf signed %s" % (ca.name, K["ec-int384"].cname if ca is ECI384 else "P-256", EC_ALG_NAME[alg]),
+                "UID %s pos %d" % (tname, pos), "serial %d octets" % ln, "RSA-%d e=%d" % (k.bits, k.e),
+                "valid %s..%s" % (start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"))]
+        for ext, p in (("eku", 0.1), ("ku", 0.1), ("cp", 0.1), ("crldp", 0.1), ("ski", 0.05)):
+            if RE.random() < p:
+                del_ext(f, ext)
+                bits.append("no " + ext)
+        if RE.random() < 0.3:
+            RE.shuffle(f["exts"])
+            bits.append("shuffled extensions")
+        add("ecdsa_valid_combo", track(emk(f, alg), ca), "; ".join(bits), anchors="ecdsa", **A)
+
+    # ---- intermediates carried in the upload (PEM: leaf, then CAs) ---------
+    C = dict(anchors="ecdsa_root", profile="apple")
+    for ca, alg, what in issuers:
+        for i in range(2):
+            d = track(emk(el(ca, alg, ku_crit=bool(i)), alg), ca)
+            add("ecdsa_carried_valid", d, "PEM: leaf, then the %s; anchors: the P-384 root only" % what,
+                carried=[ca.cert], upload=pem_upload(d, [ca.cert]), **C)
+    d = track(emk(el(ECI256, "ecdsa256"), "ecdsa256"), ECI256)
+    add("ecdsa_carried_valid", d, "PEM: leaf, the P-256 CA, then the P-384 root itself (a copy of the anchor)",
+        carried=[ECI256.cert, ECROOT.cert], upload=pem_upload(d, [ECI256.cert, ECROOT.cert]), **C)
+    d = track(emk(el(ECI384, "ecdsa384"), "ecdsa384"), ECI384)
+    add("ecdsa_carried_valid", d, "PEM: leaf, an unrelated P-256 CA of the same root, then the issuing P-384 CA",
+        carried=[ECI256.cert, ECI384.cert], upload=pem_upload(d, [ECI256.cert, ECI384.cert]), **C)
+    for i in range(2):
+        d = track(emk(el(eclow, "ecdsa256", ku_crit=bool(i)), "ecdsa256"), eclow)
+        order = [eclow.cert, ecmid.cert] if i == 0 else [ecmid.cert, eclow.cert]
+        add("ecdsa_carried_two_level", d, "PEM: leaf, then both ECDSA intermediates (%s); anchors: the root only" % (
+            "issuing CA first" if i == 0 else "upper CA first"), carried=order, upload=pem_upload(d, order), **C)
+    d = track(emk(el(eclow, "ecdsa256"), "ecdsa256"), eclow)
+    add("ecdsa_carried_incomplete", d, "PEM: leaf and the issuing P-256 CA; its P-384 issuer neither carried nor in the anchors (root only)",
+        carried=[eclow.cert], upload=pem_upload(d, [eclow.cert]), anchors="ecdsa_root")
+    d = track(emk(el(eclow, "ecdsa256"), "ecdsa256"), eclow)
+    write_anchor("ecdsa_two_level_upper", [ECROOT.cert, ecmid.cert])
+    add("ecdsa_carried_two_level", d, "PEM: leaf and the issuing P-256 CA; the anchors hold the root and the upper P-384 CA",
+        carried=[eclow.cert], upload=pem_upload(d, [eclow.cert]), anchors="ecdsa_two_level_upper", profile="apple")
+    for i in range(2):
+        alg = ("ecdsa256", "ecdsa384")[i]
+        d = track(emk(el(mix_ec, alg), alg), mix_ec)
+        add("ecdsa_carried_mixed", d, "PEM: leaf (%s), then the P-256 CA signed by the RSA root; anchors: the RSA root only" % EC_ALG_NAME[alg],
+            carried=[mix_ec.cert], upload=pem_upload(d, [mix_ec.cert]), anchors="test_root", profile="apple")
+        d = emk(el(mix_rsa, "sha256", ku_crit=bool(i)), "sha256")
+        add("ecdsa_carried_mixed", d, "PEM: leaf (sha256WithRSA), then the RSA CA signed by the P-384 root; anchors: the P-384 root only",
+            carried=[mix_rsa.cert], upload=pem_upload(d, [mix_rsa.cert]), anchors="ecdsa_root", profile="apple")
+    # carried refusals
+    d = emk(el(ECI256, "ecdsa256"), "ecdsa256")
+    add("ecdsa_carried_wrong_root", d, "PEM: leaf and its P-256 CA; anchors: the RSA test root (not the P-384 root)",
+        carried=[ECI256.cert], upload=pem_upload(d, [ECI256.cert]), anchors="test_root")
+    d = emk(el(ECI256, "ecdsa256"), "ecdsa256")
+    add("ecdsa_carried_wrong_root", d, "PEM: leaf, its P-256 CA and the P-384 root; anchors: the RSA test root (a carried root is not trusted)",
+        carried=[ECI256.cert, ECROOT.cert], upload=pem_upload(d, [ECI256.cert, ECROOT.cert]), anchors="test_root")
+    d = emk(el(ECI256, "ecdsa256"), "ecdsa256")
+    add("ecdsa_carried_wrong_root", d, "PEM: leaf only; anchors: the P-384 root only (no CA anywhere)", carried=[],
+        upload=pem_upload(d, []), anchors="ecdsa_root")
+    other_root = eca("Test Root CA - G3", K["ec-root-2"], alg="ecdsa384", serial=3)
+    fake_int = eca("Test Application Integration CA - G3", K["ec-int256"], other_root, "ecdsa256", pathlen=0)
+    d = emk(el(fake_int, "ecdsa256"), "ecdsa256")
+    add("ecdsa_carried_forged_int", d, "PEM: leaf, then the right P-256 CA name and key, but certified by a look-alike root key",
+        carried=[fake_int.cert], upload=pem_upload(d, [fake_int.cert]), anchors="ecdsa_root")
+    add("ecdsa_carried_forged_int", d, "as before, with the look-alike root carried too",
+        carried=[fake_int.cert, other_root.cert], upload=pem_upload(d, [fake_int.cert, other_root.cert]), anchors="ecdsa_root")
+    forged_int = make_ca("x", K["ec-forger"], ECI256.subject, issuer_name=ECROOT.subject, signer=K["ec-forger384"],
+                         aki_keyid=ECROOT.ski, alg="ecdsa384", pathlen=0)
+    d = emk(el(forged_int, "ecdsa256"), "ecdsa256")
+    add("ecdsa_carried_forged_int", d, "PEM: leaf, then a forged CA named like the P-256 CA claiming the P-384 root (signed by a forger)",
+        carried=[forged_int.cert], upload=pem_upload(d, [forged_int.cert]), anchors="ecdsa_root")
+    badsig_int = CA("x", K["ec-int256"], ECI256.subject, resig(ECI256.cert, K["ec-forger384"].sign(tbs_of(ECI256.cert), "ecdsa384")))
+    d = emk(el(ECI256, "ecdsa256"), "ecdsa256")
+    add("ecdsa_carried_bad_int_signature", d, "PEM: leaf, then the P-256 CA with its signature replaced by a forger's",
+        carried=[badsig_int.cert], upload=pem_upload(d, [badsig_int.cert]), anchors="ecdsa_root")
+    r, s = rs_of(parse(ECI256.cert).kids[2].val[1:])
+    d = emk(el(ECI256, "ecdsa256"), "ecdsa256")
+    bad = resig(ECI256.cert, SEQ(T(0x02, b"\x00" + int_bytes(r)), INT(s)))
+    add("ecdsa_carried_bad_int_signature", d, "PEM: leaf, then the P-256 CA whose ECDSA signature has a non-minimal r",
+        carried=[bad], upload=pem_upload(d, [bad]), anchors="ecdsa_root")
+    exp_int = eca("Test Expired ECDSA CA", K["ec-int256-d"], ECROOT, "ecdsa384", pathlen=0, nb=D(2015, 1, 1), na=D(2025, 1, 1))
+    d = emk(el(exp_int, "ecdsa256"), "ecdsa256")
+    add("ecdsa_carried_expired_int", d, "PEM: leaf, then its P-256 CA that expired 2025-01-01",
+        carried=[exp_int.cert], upload=pem_upload(d, [exp_int.cert]), anchors="ecdsa_root")
+    ee_int = make_ca("ee", K["ec-int256-e"], ca_name("Test ECDSA End Entity"), issuer=ECROOT, alg="ecdsa384", bc=None, ku=(0,),
+                     extra=[EXT(O["bc"], SEQ())])
+    d = emk(el(ee_int, "ecdsa256"), "ecdsa256")
+    add("ecdsa_carried_not_ca", d, "PEM: leaf, then its issuer: an ECDSA end-entity certificate (cA FALSE)",
+        carried=[ee_int.cert], upload=pem_upload(d, [ee_int.cert]), anchors="ecdsa_root")
+    d = emk(el(ECROOT, "ecdsa384"), "ecdsa384")
+    add("ecdsa_carried_leaf_under_root", d,
+        "PEM: leaf issued directly by the P-384 root, with an unrelated P-256 CA carried", carried=[ECI256.cert],
+        upload=pem_upload(d, [ECI256.cert]), anchors="ecdsa_root")
+
+    # ---- signature encodings (leaf under the P-256 and P-384 CAs) ----------
+    def signed(ca, alg, want=None, **kw):
+        """(fields, tbs, r, s) of a fresh leaf whose signature satisfies want(r, s)."""
+        for _ in range(200):
+            f = el(ca, alg, **kw)
+            tbs = build_tbs(f)
+            r, s = rs_of(ca.key.sign(tbs, alg))
+            if want is None or want(r, s):
+                return f, tbs, r, s
+        raise SystemExit("no signature found")
+
+    def with_sig(f, alg, sig_bytes):
+        return emk(f, alg, sig=sig_bytes)
+
+    for ca, alg, _ in issuers[:2] + issuers[2:]:
+        n = ca.key.n
+        f, tbs, r, s = signed(ca, alg, lambda r, s, n=n: s <= n // 2)
+        add("ecdsa_sig_high_s", with_sig(f, alg, ec_sig(r, n - s)), "%s CA: s replaced by n-s (the high-S twin of a valid low-S signature)" % ca.key.cname,
+            anchors="ecdsa", **A)
+    f, tbs, r, s = signed(ECI384, "ecdsa384", lambda r, s: s <= EC_ORDER["secp384r1"] // 2)
+    add("ecdsa_sig_high_s", with_sig(f, "ecdsa384", ec_sig(r, EC_ORDER["secp384r1"] - s)), "P-384 CA: s replaced by n-s (high S)", anchors="ecdsa", **A)
+    # high-S on the intermediate's own signature (anchors set)
+    n384 = EC_ORDER["secp384r1"]
+    hs_int = None
+    for j in range(50):
+        cand = eca("Test High-S ECDSA CA", K["ec-int256-d"], ECROOT, "ecdsa384", pathlen=0, serial=0x4800 + j)
+        r_, s_ = rs_of(parse(cand.cert).kids[2].val[1:])
+        if s_ <= n384 // 2:
+            hs_int = CA("x", cand.key, cand.subject, resig(cand.cert, ec_sig(r_, n384 - s_)))
+            break
+    write_anchor("ecdsa_int_high_s", [ECROOT.cert, hs_int.cert])
+    for i in range(2):
+        add("ecdsa_sig_high_s", emk(el(hs_int, "ecdsa256", ku_crit=bool(i)), "ecdsa256"),
+            "the P-256 CA's own signature (by the P-384 root) has s replaced by n-s (high S)", anchors="ecdsa_int_high_s", **A)
+
+    E = dict(anchors="ecdsa")
+    for ca, alg, _ in (issuers[0], issuers[2]):
+        cn = ca.key.cname
+        f, tbs, r, s = signed(ca, alg)
+        add("ecdsa_sig_nonminimal_int", with_sig(f, alg, SEQ(T(0x02, b"\x00" + int_bytes(r)), INT(s))), "%s: r INTEGER with a superfluous leading 00" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        add("ecdsa_sig_nonminimal_int", with_sig(f, alg, SEQ(INT(r), T(0x02, b"\x00" + int_bytes(s)))), "%s: s INTEGER with a superfluous leading 00" % cn, **E)
+        f, tbs, r, s = signed(ca, alg, lambda r, s: r.bit_length() % 8 == 0)
+        add("ecdsa_sig_negative_int", with_sig(f, alg, SEQ(T(0x02, r.to_bytes(r.bit_length() // 8, "big")), INT(s))),
+            "%s: r's top bit set and its 00 pad left out (a negative INTEGER)" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        body = INT(r) + INT(s)
+        add("ecdsa_sig_trailing_bytes", with_sig(f, alg, SEQ(INT(r), INT(s)) + b"\x00"), "%s: one 00 byte after Ecdsa-Sig-Value inside the BIT STRING" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        add("ecdsa_sig_trailing_bytes", with_sig(f, alg, SEQ(INT(r), INT(s), INT(0))), "%s: a third INTEGER 0 inside Ecdsa-Sig-Value" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        body = INT(r) + INT(s)
+        add("ecdsa_sig_ber_length", with_sig(f, alg, b"\x30\x81" + bytes([len(body)]) + body), "%s: Ecdsa-Sig-Value length in long form 81 xx" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        ri = int_bytes(r)
+        add("ecdsa_sig_ber_length", with_sig(f, alg, SEQ(b"\x02\x81" + bytes([len(ri)]) + ri, INT(s))), "%s: r INTEGER length in long form" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        add("ecdsa_sig_ber_length", with_sig(f, alg, b"\x30\x80" + INT(r) + INT(s) + b"\x00\x00"), "%s: Ecdsa-Sig-Value with indefinite length" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        w = (ca.key.bits + 7) // 8
+        add("ecdsa_sig_raw", with_sig(f, alg, r.to_bytes(w, "big") + s.to_bytes(w, "big")), "%s: r||s in the IEEE P1363 fixed-width form, not DER" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        add("ecdsa_sig_raw", with_sig(f, alg, SET(INT(r), INT(s))), "%s: r and s in a SET instead of a SEQUENCE" % cn, **E)
+        f, tbs, r, s = signed(ca, alg)
+        sig = SEQ(INT(r), INT(s))
+        add("ecdsa_sig_raw", SEQ(tbs, ALG[alg], T(0x03, b"\x01" + sig)), "%s: signature BIT STRING claims 1 unused bit" % cn, **E)
+        n = ca.key.n
+        for what, rr, ss in (("r = 0", 0, None), ("s = 0", None, 0), ("r = n", n, None), ("s = n", None, n),
+                             ("r + n in place of r (same value mod n)", "r+n", None), ("s + n in place of s (same value mod n)", None, "s+n"),
+                             ("r = n - 1 (in range, wrong)", n - 1, None), ("r and s swapped", "s", "r")):
+            f, tbs, r, s = signed(ca, alg)
+            vals = {"r+n": r + n, "s+n": s + n, "s": s, "r": r}
+            r2 = r if rr is None else vals.get(rr, rr)
+            s2 = s if ss is None else vals.get(ss, ss)
+            add("ecdsa_sig_range", with_sig(f, alg, ec_sig(r2, s2)), "%s: %s" % (cn, what), **E)
+        f, tbs, r, s = signed(ca, alg)
+        sig = bytearray(ec_sig(r, s))
+        pos = RE.randrange(6, len(sig))
+        sig[pos] ^= 1 << RE.randrange(8)
+        add("ecdsa_sig_bit_flip", with_sig(f, alg, bytes(sig)), "%s: one bit of r or s flipped" % cn, **E)
+        f = el(ca, alg)
+        add("ecdsa_sig_empty", with_sig(f, alg, b""), "%s: empty signature BIT STRING" % cn, **E)
+        f = el(ca, alg)
+        add("ecdsa_sig_empty", with_sig(f, alg, SEQ()), "%s: Ecdsa-Sig-Value an empty SEQUENCE" % cn, **E)
+    # wrong keys
+    for ca, alg, _ in issuers:
+        add("ecdsa_sig_wrong_key", emk(el(ca, alg), alg, signer=K["ec-forger"] if ca.key.curve == "secp256r1" else K["ec-forger384"]),
+            "names the %s CA (issuer and AKI), signed by another key on the same curve" % ca.key.cname, **E)
+    add("ecdsa_sig_wrong_key", emk(el(ECI256, "ecdsa384"), "ecdsa384", signer=ECROOT.key), "names the P-256 CA, signed by the P-384 root's key", **E)
+    add("ecdsa_sig_wrong_key", emk(el(ECI256, "ecdsa256"), "ecdsa256", signer=ECI256B.key), "names one P-256 CA, signed by the other P-256 CA's key", **E)
+    f = el(ECI256, "ecdsa256")
+    tbs = build_tbs(f)
+    sig = ECI256.key.sign(tbs + b"\x00", "ecdsa256")
+    add("ecdsa_sig_wrong_key", emk(f, "ecdsa256", sig=sig), "the right key, but the signature covers other bytes", **E)
+
+    # ---- algorithm identifiers ----------------------------------------------
+    for ca, alg, _ in (issuers[0], issuers[2]):
+        cn = ca.key.cname
+        withnull = SEQ(OID(O["ecdsaSHA256" if alg == "ecdsa256" else "ecdsaSHA384"]), NULL)
+        f = el(ca, alg)
+        f["sigalg"] = withnull
+        add("ecdsa_alg_null_params", emk(f, alg, outer=withnull), "%s: %s with NULL parameters, inside and outside" % (cn, EC_ALG_NAME[alg]), **E)
+        f = el(ca, alg)
+        f["sigalg"] = withnull
+        add("ecdsa_alg_null_params", emk(f, alg), "%s: NULL parameters in the TBS algorithm only" % cn, **E)
+        f = el(ca, alg)
+        add("ecdsa_alg_null_params", emk(f, alg, outer=withnull), "%s: NULL parameters in the outer algorithm only" % cn, **E)
+        curve_param = SEQ(OID(O["ecdsaSHA256" if alg == "ecdsa256" else "ecdsaSHA384"]), OID(O["p256"] if ca.key.curve == "secp256r1" else O["p384"]))
+        f = el(ca, alg)
+        f["sigalg"] = curve_param
+        add("ecdsa_alg_params_garbage", emk(f, alg, outer=curve_param), "%s: the curve OID as the algorithm parameters" % cn, **E)
+        f = el(ca, "ecdsa1")
+        add("ecdsa_alg_sha1", emk(f, "ecdsa1"), "%s: properly signed ecdsa-with-SHA1 (inner and outer agree)" % cn, **E)
+        f = el(ca, "ecdsa224")
+        add("ecdsa_alg_sha224", emk(f, "ecdsa224"), "%s: properly signed ecdsa-with-SHA224" % cn, **E)
+        other = "ecdsa384" if alg == "ecdsa256" else "ecdsa256"
+        f = el(ca, alg)
+        add("ecdsa_alg_mismatch", emk(f, alg, outer=ALG[other]), "%s: TBS says %s, outer %s; signed with the inner hash" % (cn, EC_ALG_NAME[alg], EC_ALG_NAME[other]), **E)
+        f = el(ca, alg)
+        add("ecdsa_alg_mismatch", emk(f, alg, outer=ALG[other], sig=ca.key.sign(build_tbs(f), other)),
+            "%s: TBS says %s, outer %s; signed with the outer hash" % (cn, EC_ALG_NAME[alg], EC_ALG_NAME[other]), **E)
+        f = el(ca, alg)
+        f["sigalg"] = ALG["sha256"]
+        add("ecdsa_alg_mismatch", emk(f, alg), "%s: TBS says sha256WithRSAEncryption, outer %s (signature ECDSA)" % (cn, EC_ALG_NAME[alg]), **E)
+        f = el(ca, alg)
+        add("ecdsa_alg_hash_mismatch", emk(f, alg, sig=ca.key.sign(build_tbs(f), other)),
+            "%s: says %s (inner and outer) but the signature uses %s" % (cn, EC_ALG_NAME[alg], EC_ALG_NAME[other]), **E)
+        f = el(ca, "sha256")
+        add("ecdsa_alg_rsa_on_ec_key", emk(f, "sha256", sig=ca.key.sign(build_tbs(f), "ecdsa256")),
+            "%s issuer: sha256WithRSAEncryption claimed (inside and outside), an ECDSA signature given" % cn, **E)
+    f = el(mix_rsa, "ecdsa256")
+    add("ecdsa_alg_ec_on_rsa_key", emk(f, "ecdsa256", sig=KEYS["mix-rsa-int"].sign(build_tbs(f), "sha256")),
+        "RSA issuer (under the P-384 root): ecdsa-with-SHA256 claimed, a PKCS#1 v1.5 signature given", anchors="mixed_ec_root_rsa_int")
+
+    # ---- CA keys the crate does not take ------------------------------------
+    def odd_ca(tag, cn, key, spki=None, alg_leaf="ecdsa256", notes="", n=2, carried_too=True, root=ECROOT, root_alg="ecdsa384"):
+        kk = SpkiKey(spki, key) if spki is not None else key
+        ca = make_ca("x", kk, ca_name(cn), issuer=root, alg=root_alg, pathlen=0)
+        aname = "ecdsa_" + tag
+        write_anchor(aname, [root.cert, ca.cert])
+        for i in range(n):
+            add("ecdsa_ca_" + tag, emk(el(ca, alg_leaf, ku_crit=bool(i)), alg_leaf), notes + " (in the anchors)", anchors=aname)
+        if carried_too:
+            d = emk(el(ca, alg_leaf), alg_leaf)
+            add("ecdsa_carried_ca_" + tag, d, notes + " (carried in the upload; anchors: the root only)", carried=[ca.cert],
+                upload=pem_upload(d, [ca.cert]), anchors="ecdsa_root" if root is ECROOT else "test_root")
+        return ca
+
+    odd_ca("p521", "Test P-521 CA", K["ec-p521"], alg_leaf="ecdsa512", notes="CA key on P-521, leaf signed ecdsa-with-SHA512", n=3)
+    odd_ca("secp256k1", "Test secp256k1 CA", K["ec-k1"], notes="CA key on secp256k1, leaf signed ecdsa-with-SHA256", n=3)
+    k = ECKey("ec-explicit")
+    odd_ca("explicit_params", "Test Explicit-Parameters CA", k, spki=ec_spki_explicit_p256(k.point),
+           notes="P-256 CA key with explicit (specifiedCurve) domain parameters instead of the named-curve OID", n=3)
+    k = ECKey("ec-compressed")
+    odd_ca("compressed_point", "Test Compressed-Point CA", k, spki=SEQ(SEQ(OID(O["ecPublicKey"]), OID(O["p256"])), BIT(k.compressed)),
+           notes="P-256 CA key given as a compressed point", n=3)
+    k = ECKey("ec-offcurve")
+    pt = bytearray(k.point)
+    pt[-1] ^= 1
+    odd_ca("point_off_curve", "Test Off-Curve CA", k, spki=SEQ(SEQ(OID(O["ecPublicKey"]), OID(O["p256"])), BIT(bytes(pt))),
+           notes="P-256 CA key whose point is not on the curve (last byte of y changed)", n=2)
+    k = ECKey("ec-noparams")
+    odd_ca("params_absent", "Test No-Curve CA", k, spki=SEQ(SEQ(OID(O["ecPublicKey"])), BIT(k.point)),
+           notes="EC CA key with the curve parameters left out", n=2, carried_too=False)
+    k = ECKey("ec-null-params")
+    odd_ca("params_null", "Test NULL-Curve CA", k, spki=SEQ(SEQ(OID(O["ecPublicKey"]), NULL), BIT(k.point)),
+           notes="EC CA key with NULL as the curve parameters", n=2, carried_too=False)
+    k = ECKey("ec-wrong-curve-oid")
+    odd_ca("curve_mismatch", "Test Curve-Mismatch CA", k, spki=SEQ(SEQ(OID(O["ecPublicKey"]), OID(O["p384"])), BIT(k.point)),
+           notes="a P-256 point labelled as a P-384 key", n=2, carried_too=False)
+    # an RSA root certifying an ECDSA CA whose own signature is non-DER
+    r, s = rs_of(parse(ECI256.cert).kids[2].val[1:])
+    bad_int = CA("x", ECI256.key, ECI256.subject, resig(ECI256.cert, SEQ(INT(r), INT(s)) + b"\x00"))
+    write_anchor("ecdsa_int_sig_trailing", [ECROOT.cert, bad_int.cert])
+    for i in range(2):
+        add("ecdsa_ca_sig_nonder", emk(el(bad_int, "ecdsa256", ku_crit=bool(i)), "ecdsa256"),
+            "the P-256 CA's own signature has a 00 byte after Ecdsa-Sig-Value", anchors="ecdsa_int_sig_trailing")
+
+    # ---- an EC push leaf key (the crate's profile wants RSA) ---------------
+    for ca, alg, _ in issuers[:1] + issuers[2:]:
+        for kk in (K["ec-leaf"], K["ec-leaf384"]):
+            add("ecdsa_leaf_ec_key", emk(el(ca, alg, spki=kk.spki), alg), "%s push leaf key under the %s CA" % (kk.cname, ca.key.cname), **E)
+
+    # ---- path constraints with ECDSA CAs ------------------------------------
+    for tag, cls, kw, note in (
+            ("ca_false", "ecdsa_path_int_ca_false", dict(bc="false"), "P-256 CA with basicConstraints cA FALSE"),
+            ("no_keycertsign", "ecdsa_path_int_no_keycertsign", dict(ku=(0, 6), pathlen=0), "P-256 CA without keyCertSign"),
+            ("expired", "ecdsa_path_int_expired", dict(pathlen=0, nb=D(2015, 1, 1), na=D(2025, 1, 1)), "P-256 CA expired 2025-01-01")):
+        ca = make_ca("x", K["ec-int256-e"], ca_name("Test ECDSA CA " + tag), issuer=ECROOT, alg="ecdsa384", **kw)
+        write_anchor("ecdsa_bad_" + tag, [ECROOT.cert, ca.cert])
+        for i in range(2):
+            add(cls, emk(el(ca, "ecdsa256", ku_crit=bool(i)), "ecdsa256"), note, anchors="ecdsa_bad_" + tag)
+    for i in range(2):
+        add("ecdsa_path_leaf_under_root", emk(el(ECROOT, "ecdsa384", ku_crit=bool(i)), "ecdsa384"), "leaf issued directly by the P-384 root", **E)
+        add("ecdsa_path_wrong_anchors", emk(el(ECI256, "ecdsa256", ku_crit=bool(i)), "ecdsa256"), "ECDSA-issued leaf checked against the RSA test anchors")
+
+    # ---- Apple's real ECDSA hierarchy: forgeries ---------------------------
+    g3 = {}
+    for nm, fn in (("root", "apple_AppleRootCA-G3.from_der.pem"), ("aai", "apple_AppleAAICAG3.from_der.pem"),
+                   ("ca5", "apple_AppleApplicationIntegrationCA5G1.from_der.pem"),
+                   ("ca7", "apple_AppleApplicationIntegrationCA7G1.from_der.pem")):
+        path = os.path.join(SHARED_APPLE, fn)
+        if os.path.exists(path):
+            g3[nm] = pem_certs(open(path).read())[0]
+    if len(g3) < 4 and os.path.exists(os.path.join(ANCHOR_DIR, "apple_g3.pem")):
+        g3 = dict(zip(("root", "aai", "ca5", "ca7"), pem_certs(open(os.path.join(ANCHOR_DIR, "apple_g3.pem")).read())))
+    if len(g3) == 4:
+        write_anchor("apple_g3", [g3["root"], g3["aai"], g3["ca5"], g3["ca7"]])
+        AG = dict(anchors="apple_g3")
+        for nm, forger, alg in (("aai", K["ec-forger"], "ecdsa256"), ("ca5", K["ec-forger"], "ecdsa384"), ("ca7", K["ec-forger384"], "ecdsa384")):
+            _, subj, _, _, exts = cert_parts(g3[nm])
+            ski = parse(exts[O["ski"]]).val
+            fake = type("F", (), dict(subject=subj, ski=ski, key=forger))()
+            add("ecdsa_forged_apple_g3", emk(el(fake, alg), alg), "issuer name and AKI of Apple's %s copied, signed by a forger's %s key" % (
+                {"aai": "Application Integration CA - G3", "ca5": "Application Integration CA 5 - G1", "ca7": "Application Integration CA 7 - G1"}[nm],
+                forger.cname), **AG)
+        _, rsubj, _, _, rexts = cert_parts(g3["root"])
+        rski = parse(rexts[O["ski"]]).val
+        _, aai_subj, _, _, _ = cert_parts(g3["aai"])
+        fake_aai = make_ca("x", K["ec-forger"], aai_subj, issuer_name=rsubj, signer=K["ec-forger384"], aki_keyid=rski,
+                           alg="ecdsa384", pathlen=0, na=D(2029, 1, 1))
+        d = emk(el(fake_aai, "ecdsa256"), "ecdsa256")
+        add("ecdsa_carried_forged_apple_g3", d, "a fake Application Integration CA - G3 (claims Apple Root CA - G3, forger-signed) carried in the upload",
+            carried=[fake_aai.cert], upload=pem_upload(d, [fake_aai.cert]), **AG)
+        add("ecdsa_carried_forged_apple_g3", d, "the same leaf, carrying the fake CA and the real Application Integration CA - G3",
+            carried=[fake_aai.cert, g3["aai"]], upload=pem_upload(d, [fake_aai.cert, g3["aai"]]), **AG)
+        fake_root = type("F", (), dict(subject=rsubj, ski=rski, key=K["ec-forger384"]))()
+        add("ecdsa_forged_apple_g3", emk(el(fake_root, "ecdsa384"), "ecdsa384"), "issuer name and AKI of Apple Root CA - G3, signed by a forger", **AG)
+        add("ecdsa_path_wrong_anchors", emk(el(ECI256, "ecdsa256"), "ecdsa256"), "test ECDSA leaf checked against Apple's G3 anchors", **AG)
+        d = emk(el(ECI256, "ecdsa256"), "ecdsa256")
+        add("ecdsa_carried_wrong_root", d, "test ECDSA leaf carrying the test P-256 CA, checked against Apple's G3 anchors",
+            carried=[ECI256.cert], upload=pem_upload(d, [ECI256.cert]), **AG)
+    else:
+        print("Apple G3 certificates not found: ecdsa_forged_apple_g3 left out", file=sys.stderr)
+
+    # ---- mutations of ECDSA-signed leaves, re-signed by the ECDSA issuer ----
+    RM2 = random.Random(4343)
+    bases = []
+    plan = [(ECI256, "ecdsa256"), (ECI256B, "ecdsa384"), (ECI384, "ecdsa384"), (ECI256, "ecdsa256"), (ECI384, "ecdsa512"),
+            (ECI256, "ecdsa256"), (ECI256B, "ecdsa384"), (ECI384, "ecdsa384"), (ECI256, "ecdsa512"), (ECI384, "ecdsa256")]
+    for i, (ca, alg) in enumerate(plan):
+        f = el(ca, alg, rng=RM2, ku_crit=bool(i % 2), notice=(i % 3 == 0), spki=LEAF_KEYS[i % 4].spki)
+        if i == 5:
+            u = f["u"]
+            f["subject"] = leaf_subject(u, PRINT(TOPIC(u)), 2)
+        bases.append((build_tbs(f), ca, alg))
+    seen = set(b[0] for b in bases)
+    for cls, count, fn in (("ecdsa_mutation", 70, mutate_content), ("ecdsa_mutation", 20, mutate_raw),
+                           ("ecdsa_mutation_struct", 30, mutate_struct)):
+        made = 0
+        while made < count:
+            bi = RM2.randrange(len(bases))
+            tbs, ca, alg = bases[bi]
+            new, d = fn(tbs, RM2)
+            if new in seen:
+                continue
+            seen.add(new)
+            add(cls, sign_cert(new, ca.key, alg), "base e%d (%s, %s): %s" % (bi, ca.key.cname, EC_ALG_NAME[alg], d), anchors="ecdsa")
+            made += 1
+    print("ecdsa: %d of %d natural leaf signatures in the valid classes have a high S" % (high_s_natural[1], high_s_natural[0]),
+          file=sys.stderr)
+
+# --------------------------------------------------------------------------
 # Oracles
 # --------------------------------------------------------------------------
 
@@ -1840,6 +2393,17 @@ def sanity(rows):
         problems.append("fewer than 150 cases accepted by both")
     if sum(c.cls == "mutation" or c.cls == "mutation_struct" for c in CASES) < 500:
         problems.append("fewer than 500 mutations")
+    ecdsa = [c for c in CASES if c.cls.startswith("ecdsa_")]
+    if len(ecdsa) < 150:
+        problems.append("only %d ecdsa_ cases" % len(ecdsa))
+    for cls in ("ecdsa_valid_p256_sha256", "ecdsa_valid_p256_sha384", "ecdsa_valid_p384_sha384", "ecdsa_carried_valid",
+                "ecdsa_mixed_rsa_root", "ecdsa_mixed_ec_root"):
+        if not by(cls) or not both(by(cls)[0]):
+            problems.append("%s: first case not accepted by both oracles" % cls)
+    for cls in ("ecdsa_forged_apple_g3", "ecdsa_carried_forged_apple_g3", "ecdsa_carried_forged_int", "ecdsa_sig_wrong_key", "ecdsa_carried_wrong_root"):
+        for c in by(cls):
+            if not neither(c):
+                problems.append("%s %s not refused by both" % (c.id, cls))
     return problems
 
 
@@ -1869,6 +2433,8 @@ def main():
     for c in CASES:
         assert c.id not in ids
         ids.add(c.id)
+        # a PEM upload with CA certificates beside the leaf is an ecdsa_carried_* case
+        assert (c.upload is None) == (not c.cls.startswith("ecdsa_carried_")), (c.id, c.cls)
     write_anchors()
     print("built %d cases, %d anchor sets: %.1fs" % (len(CASES), len(ANCHORS), time.time() - t0), file=sys.stderr)
     work = tempfile.mkdtemp(prefix="mdm-push-cert-diff-")

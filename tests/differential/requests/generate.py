@@ -1013,6 +1013,324 @@ def mutation_cases(k: PKI):
 
 
 # --------------------------------------------------------------------------
+# ecdsa_*: ECDSA issuers above the RSA vendor certificate
+# --------------------------------------------------------------------------
+# Apple's newer WWDR CAs are ECDSA: Apple Root CA - G3 (P-384) issues WWDR G6
+# (P-384, ecdsa-with-SHA384) and WWDR G2 (P-256, ecdsa-with-SHA256). The vendor
+# certificate keeps an RSA key (its signature over the CSR stays PKCS#1 v1.5);
+# only the certificates above it are ECDSA. Built after every other class, so
+# the earlier cases keep their ids and bytes.
+
+ROOT3_NAME = name(("CN", "Test Root CA - G3"), ("OU", "Test Certification Authority"), ("O", "Test Inc."), ("C", "US"))
+WWDR6_NAME = name(("CN", "Test Worldwide Developer Relations Certification Authority"), ("OU", "G6"),
+                  ("O", "Test Inc."), ("C", "US"))
+WWDR2_NAME = name(("CN", "Test Worldwide Developer Relations CA - G2"), ("OU", "Test Certification Authority"),
+                  ("O", "Test Inc."), ("C", "US"))
+EC_ALGID = {  # DER AlgorithmIdentifiers, parameters absent
+    "sha1": bytes.fromhex("300906072a8648ce3d0401"),
+    "sha256": bytes.fromhex("300a06082a8648ce3d040302"),
+    "sha384": bytes.fromhex("300a06082a8648ce3d040303"),
+    "sha512": bytes.fromhex("300a06082a8648ce3d040304"),
+}
+EC_HASHES = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+P256_EXPLICIT = bytes.fromhex(  # ECParameters of P-256 (SEC 2), as `openssl ec -param_enc explicit` writes them
+    "3081f7020101302c06072a8648ce3d0101022100ffffffff00000001000000000000000000000000ffffffffffffffffffffffff"
+    "305b0420ffffffff00000001000000000000000000000000fffffffffffffffffffffffc04205ac635d8aa3a93e7b3ebbd55769886"
+    "bc651d06b0cc53b0f63bce3c3e27d2604b031500c49d360886e704936a6678e1139d26b7819f7e900441046b17d1f2e12c4247f8bce6"
+    "e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5"
+    "022100ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551020101")
+
+
+def der_int(v: int) -> bytes:
+    b = v.to_bytes((v.bit_length() + 8) // 8 or 1, "big", signed=True) if v >= 0 else v.to_bytes(
+        ((~v).bit_length() + 8) // 8, "big", signed=True)
+    return b"\x02" + enc_len(len(b)) + b
+
+
+def der_seq(*parts: bytes) -> bytes:
+    body = b"".join(parts)
+    return b"\x30" + enc_len(len(body)) + body
+
+
+def retbs(tbs: bytes, old: bytes, new: bytes) -> bytes:
+    """The TBS SEQUENCE with one occurrence of `old` replaced by `new` (length fixed)."""
+    _, h, _ = tlv(tbs)
+    body = tbs[h:]
+    assert body.count(old) >= 1, old.hex()
+    return der_seq(body.replace(old, new, 1))
+
+
+def ec_n(key) -> int:
+    return {"secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+            "secp384r1": int("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973", 16),
+            }[key.curve.name]
+
+
+def ec_resign(der: bytes, key, hash_name: str, inner: bytes | None = None, outer: bytes | None = None,
+              sig_fn=None) -> bytes:
+    """A certificate re-signed by `key` with ECDSA over `hash_name`. `inner`/`outer`: the
+    AlgorithmIdentifiers to write (default: the one for `hash_name`); `sig_fn(tbs, der_sig) -> bytes`
+    rewrites the signature value."""
+    tbs, alg, _ = split_signed(der)
+    algid = EC_ALGID[hash_name]
+    new_inner = inner if inner is not None else algid
+    if new_inner != alg:
+        tbs = retbs(tbs, alg, new_inner)
+    sig = sign_bytes(key, tbs, EC_HASHES[hash_name]())
+    if sig_fn is not None:
+        sig = sig_fn(tbs, sig)
+    return join_signed(tbs, outer if outer is not None else algid, sig)
+
+
+def with_spki(der: bytes, signer, new_spki: bytes, hash_name: str = "sha384") -> bytes:
+    """A certificate whose SubjectPublicKeyInfo is replaced, re-signed by `signer`."""
+    c = x509.load_der_x509_certificate(der)
+    old = c.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    tbs, alg, _ = split_signed(der)
+    tbs = retbs(tbs, old, new_spki)
+    if isinstance(signer, rsa.RSAPrivateKey):
+        return join_signed(tbs, alg, signer.sign(tbs, padding.PKCS1v15(), hashes.SHA256()))
+    return join_signed(tbs, alg, sign_bytes(signer, tbs, EC_HASHES[hash_name]()))
+
+
+def ecdsa_cases(k: PKI, anchors: dict, anchors_dir: Path, work: Path, realworld_ca: Path):
+    rk = ec_key("test-root-g3", ec.SECP384R1)
+    wk = ec_key("test-wwdr-g6", ec.SECP384R1)
+    w2k = ec_key("test-wwdr-g2")
+    root3 = cert(ROOT3_NAME, ROOT3_NAME, rk.public_key(), rk, d(2020), d(2045), ca_exts(), algo=hashes.SHA384(),
+                 aki_key=rk.public_key())
+    wwdr6 = cert(WWDR6_NAME, ROOT3_NAME, wk.public_key(), rk, d(2021, 3, 17), d(2036), ca_exts(pathlen=0, wwdr_marker=True),
+                 algo=hashes.SHA384(), aki_key=rk.public_key())
+    wwdr2 = cert(WWDR2_NAME, ROOT3_NAME, w2k.public_key(), rk, d(2020), d(2035), ca_exts(pathlen=0, wwdr_marker=True),
+                 algo=hashes.SHA256(), aki_key=rk.public_key())
+    # mixed: the RSA test root over a P-256 WWDR-like CA, the P-384 root over an RSA one
+    mk_ = ec_key("test-wwdr-p256-under-rsa")
+    wm_name = name(("CN", "Test ECDSA Developer Relations CA Under RSA"), ("OU", "G2"), ("O", "Test Inc."), ("C", "US"))
+    wwdr_m = cert(wm_name, ROOT_NAME, mk_.public_key(), k.root_key, d(2020), d(2035), ca_exts(pathlen=0, wwdr_marker=True),
+                  algo=hashes.SHA256(), aki_key=k.root_key.public_key())
+    rwk = rsa_key("test-wwdr-rsa-under-g3")
+    wr_name = name(("CN", "Test RSA Developer Relations CA Under G3"), ("OU", "G5"), ("O", "Test Inc."), ("C", "US"))
+    wwdr_r = cert(wr_name, ROOT3_NAME, rwk.public_key(), rk, d(2020), d(2035), ca_exts(pathlen=0, wwdr_marker=True),
+                  algo=hashes.SHA384(), aki_key=rk.public_key())
+    sets = {"ecdsa": [wwdr6, root3], "ecdsa_root_only": [root3], "ecdsa_g2": [wwdr2, root3],
+            "mixed_rsa_root_ec_wwdr": [wwdr_m, k.root], "mixed_ec_root_rsa_wwdr": [wwdr_r, root3]}
+    apple_files = [("root_g3", "apple_AppleRootCA-G3.from_der.pem"), ("g6", "apple_AppleWWDRCAG6.from_der.pem"),
+                   ("g2", "apple_AppleWWDRCAG2.from_der.pem")]
+    apple = None
+    if all((realworld_ca / f).exists() for _, f in apple_files):
+        apple = {n: load_pem_file(realworld_ca / f)[0] for n, f in apple_files}
+        sets["apple_ecdsa"] = [apple["root_g3"], apple["g6"], apple["g2"]]
+    else:
+        print("Apple's G3 certificates not found: ecdsa_apple_forged left out", file=sys.stderr)
+    for nm, ders in sets.items():
+        (anchors_dir / f"{nm}.pem").write_text("".join(pem(c) for c in ders))
+        anchors[nm] = Anchors(nm, ders, work)
+
+    vk = k.vendor_key
+    v6 = k.vendor_cert(issuer=WWDR6_NAME, signer=wk, algo=hashes.SHA384())
+    p = k.parts(chain=[v6, wwdr6, root3])
+    E = lambda cls, parts, note, **kw: add(cls, build_xml(parts), note, **kw)
+
+    # ---- files the crate should accept -------------------------------------
+    V = lambda parts, note, anchors="ecdsa", **kw: E("ecdsa_valid", parts, note, anchors=anchors, **kw)
+    V(p, "vendor (RSA) <- P-384 WWDR G6-like (ecdsa-with-SHA384) <- P-384 root; canonical layout")
+    add("ecdsa_valid", build_xml(p), "the same, raw XML", form="xml", anchors="ecdsa")
+    add("ecdsa_valid", build_xml(p, nl="\r\n"), "the same with CRLF line ends", anchors="ecdsa")
+    V(k.parts(chain=[v6, wwdr6]), "chain vendor + WWDR G6-like, no root")
+    V(k.parts(chain=[v6]), "chain holds the vendor only (the anchors hold the ECDSA WWDR)")
+    V(k.parts(chain=[v6, root3, wwdr6]), "chain vendor, root, WWDR (out of order)")
+    V(k.parts(chain=[v6, wwdr6, root3]), "the ECDSA WWDR carried only in the file (anchors: the P-384 root alone)",
+      anchors="ecdsa_root_only")
+    V(k.parts(chain=[v6, wwdr6]), "vendor + ECDSA WWDR in the file, anchors the P-384 root alone", anchors="ecdsa_root_only")
+    V(k.parts(chain=[v6, wwdr6, root3], algo=hashes.SHA1()), "SHA-1 vendor signature over the CSR, ECDSA chain above")
+    V(k.parts(chain=[v6, wwdr6, root3], csr_der=k.csr_b), "second customer request, ECDSA chain")
+    for algo, what in ((hashes.SHA256(), "ecdsa-with-SHA256"), (hashes.SHA512(), "ecdsa-with-SHA512")):
+        v = k.vendor_cert(issuer=WWDR6_NAME, signer=wk, algo=algo)
+        V(k.parts(chain=[v, wwdr6, root3]), f"the P-384 WWDR signs the vendor with {what}")
+    v2 = k.vendor_cert(issuer=WWDR2_NAME, signer=w2k, algo=hashes.SHA256())
+    V(k.parts(chain=[v2, wwdr2, root3]), "vendor <- P-256 WWDR G2-like (ecdsa-with-SHA256) <- P-384 root", anchors="ecdsa_g2")
+    V(k.parts(chain=[v2, wwdr2]), "the P-256 WWDR carried in the file, anchors the P-384 root alone", anchors="ecdsa_root_only")
+    vm = k.vendor_cert(issuer=wm_name, signer=mk_, algo=hashes.SHA256())
+    E("ecdsa_mixed", k.parts(chain=[vm, wwdr_m, k.root]),
+      "vendor (ecdsa-with-SHA256) <- P-256 WWDR-like CA (sha256WithRSA) <- the RSA test root", anchors="mixed_rsa_root_ec_wwdr")
+    E("ecdsa_mixed", k.parts(chain=[vm, wwdr_m]), "the same, the P-256 CA carried in the file, anchors the RSA root alone",
+      anchors="test_root_only")
+    vr = k.vendor_cert(issuer=wr_name, signer=rwk, algo=hashes.SHA256())
+    E("ecdsa_mixed", k.parts(chain=[vr, wwdr_r, root3]),
+      "vendor (sha256WithRSA) <- RSA WWDR-like CA (ecdsa-with-SHA384) <- the P-384 root", anchors="mixed_ec_root_rsa_wwdr")
+    E("ecdsa_mixed", k.parts(chain=[vr, wwdr_r]), "the same, the RSA CA carried in the file, anchors the P-384 root alone",
+      anchors="ecdsa_root_only")
+    E("ecdsa_mixed", k.parts(chain=[v6, wwdr6, root3]), "the ECDSA file checked against the RSA test anchors")
+    E("ecdsa_mixed", k.parts(chain=[v6, wwdr6, root3]), "the ECDSA file checked against the RSA root alone", anchors="test_root_only")
+
+    # ---- the vendor certificate's ECDSA signature ---------------------------
+    n384 = ec_n(wk)
+
+    def vsig(note, fn, hash_name="sha384", **kw):
+        v = ec_resign(v6, wk, hash_name, sig_fn=fn, **kw)
+        E("ecdsa_vendor_signature", k.parts(chain=[v, wwdr6, root3]), note, anchors="ecdsa")
+
+    def rs(sig):
+        from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+        return decode_dss_signature(sig)
+
+    # high S: n - s of a low-S signature (mathematically valid)
+    hs = None
+    for j in range(40):
+        cand = k.vendor_cert(issuer=WWDR6_NAME, signer=wk, algo=hashes.SHA384())
+        tbs, alg, bits = split_signed(cand)
+        r, s = rs(bits[3:] if bits[1] < 0x80 else bits[4:])
+        if s <= n384 // 2:
+            hs = join_signed(tbs, alg, der_seq(der_int(r), der_int(n384 - s)))
+            break
+    E("ecdsa_high_s", k.parts(chain=[hs, wwdr6, root3]), "the vendor certificate's signature with s replaced by n-s (high S)",
+      anchors="ecdsa")
+    hs_w = None
+    for j in range(40):
+        cand = cert(WWDR6_NAME, ROOT3_NAME, wk.public_key(), rk, d(2021, 3, 17), d(2036), ca_exts(pathlen=0, wwdr_marker=True),
+                    algo=hashes.SHA384(), aki_key=rk.public_key())
+        tbs, alg, bits = split_signed(cand)
+        r, s = rs(bits[3:] if bits[1] < 0x80 else bits[4:])
+        if s <= n384 // 2:
+            hs_w = join_signed(tbs, alg, der_seq(der_int(r), der_int(n384 - s)))
+            break
+    E("ecdsa_high_s", k.parts(chain=[v6, hs_w, root3]),
+      "a copy of the WWDR G6-like CA whose own signature has s replaced by n-s (high S), carried; anchors the root alone",
+      anchors="ecdsa_root_only")
+
+    def flip(tbs, sig):
+        b = bytearray(sig)
+        b[-3] ^= 0x10
+        return bytes(b)
+    vsig("one bit of s flipped", flip)
+    vsig("r INTEGER with a superfluous leading 00", lambda t, sg: der_seq(b"\x02" + enc_len(len(der_int(rs(sg)[0])) - 1) + b"\x00" + der_int(rs(sg)[0])[2:], der_int(rs(sg)[1])))
+    vsig("a 00 byte after Ecdsa-Sig-Value inside the BIT STRING", lambda t, sg: sg + b"\x00")
+    vsig("Ecdsa-Sig-Value length in long form 81 xx", lambda t, sg: b"\x30\x81" + sg[1:2] + sg[2:])
+    vsig("r = 0", lambda t, sg: der_seq(der_int(0), der_int(rs(sg)[1])))
+    vsig("s + n in place of s (same value mod n)", lambda t, sg: der_seq(der_int(rs(sg)[0]), der_int(rs(sg)[1] + n384)))
+    vsig("r||s in the IEEE P1363 fixed-width form, not DER", lambda t, sg: rs(sg)[0].to_bytes(48, "big") + rs(sg)[1].to_bytes(48, "big"))
+    vsig("ecdsa-with-SHA384 with NULL parameters, inside and outside (re-signed)", None,
+         inner=EC_ALGID["sha384"][:1] + bytes([EC_ALGID["sha384"][1] + 2]) + EC_ALGID["sha384"][2:] + b"\x05\x00",
+         outer=EC_ALGID["sha384"][:1] + bytes([EC_ALGID["sha384"][1] + 2]) + EC_ALGID["sha384"][2:] + b"\x05\x00")
+    vsig("TBS says ecdsa-with-SHA384, outer ecdsa-with-SHA256 (signed SHA-384)", None, outer=EC_ALGID["sha256"])
+    vsig("says ecdsa-with-SHA384 (inside and outside) but signed over SHA-256", lambda t, sg: sign_bytes(wk, t, hashes.SHA256()))
+    vsig("properly signed ecdsa-with-SHA1", None, hash_name="sha1")
+    fk = ec_key("ecdsa-forger-g6", ec.SECP384R1)
+    v = k.vendor_cert(issuer=WWDR6_NAME, signer=fk, algo=hashes.SHA384(), issuer_pub=wk.public_key())
+    E("ecdsa_vendor_signature", k.parts(chain=[v, wwdr6, root3]), "vendor naming the WWDR G6-like CA (and its key id), signed by another P-384 key",
+      anchors="ecdsa")
+    v = k.vendor_cert(issuer=WWDR6_NAME, signer=rk, algo=hashes.SHA384(), issuer_pub=wk.public_key())
+    E("ecdsa_vendor_signature", k.parts(chain=[v, wwdr6, root3]), "vendor naming the WWDR, signed by the root's key", anchors="ecdsa")
+
+    # ---- the WWDR-like CA ----------------------------------------------------
+    W = lambda parts, note, anchors="ecdsa_root_only": E("ecdsa_wwdr", parts, note, anchors=anchors)
+    W(k.parts(chain=[v6]), "vendor only; the ECDSA WWDR neither in the file nor in the anchors (the root alone)")
+    v_root = k.vendor_cert(issuer=ROOT3_NAME, signer=rk, algo=hashes.SHA384())
+    W(k.parts(chain=[v_root, root3]), "vendor issued directly by the P-384 root (no WWDR-like CA)", anchors="ecdsa")
+    fwk = ec_key("ecdsa-forged-wwdr", ec.SECP384R1)
+    forged = cert(WWDR6_NAME, ROOT3_NAME, fwk.public_key(), fwk, d(2021), d(2035), ca_exts(pathlen=0, wwdr_marker=True),
+                  algo=hashes.SHA384(), aki_key=rk.public_key())
+    vf = k.vendor_cert(issuer=WWDR6_NAME, signer=fwk, algo=hashes.SHA384())
+    W(k.parts(chain=[vf, forged, root3]), "forged WWDR G6-like CA in the file (same name, own P-384 key, signed by itself)")
+    bad_w = ec_resign(wwdr6, fk, "sha384")
+    W(k.parts(chain=[v6, bad_w, root3]), "the WWDR in the file with its signature made by a forger's key")
+    tbs, alg, bits = split_signed(wwdr6)
+    W(k.parts(chain=[v6, join_signed(tbs, alg, bits[3:] + b"\x00") if bits[1] < 0x80 else join_signed(tbs, alg, bits[4:] + b"\x00"), root3]),
+      "the WWDR in the file with a 00 byte after its Ecdsa-Sig-Value")
+    wexp = cert(WWDR6_NAME, ROOT3_NAME, wk.public_key(), rk, d(2016), d(2026), ca_exts(pathlen=0, wwdr_marker=True),
+                algo=hashes.SHA384(), aki_key=rk.public_key())
+    W(k.parts(chain=[v6, wexp, root3]), "expired ECDSA WWDR (2016-2026-01-01) in the file")
+    pk = ec_key("test-wwdr-p256-explicit")
+    pt = pk.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    ex_spki = der_seq(der_seq(bytes.fromhex("06072a8648ce3d0201"), P256_EXPLICIT), b"\x03" + enc_len(len(pt) + 1) + b"\x00" + pt)
+    w_ex = cert(WWDR2_NAME, ROOT3_NAME, pk.public_key(), rk, d(2020), d(2035), ca_exts(pathlen=0, wwdr_marker=True),
+                algo=hashes.SHA384(), aki_key=rk.public_key())
+    w_ex = with_spki(w_ex, rk, ex_spki)
+    v_ex = k.vendor_cert(issuer=WWDR2_NAME, signer=pk, algo=hashes.SHA256())
+    W(k.parts(chain=[v_ex, w_ex, root3]), "P-256 WWDR in the file whose key has explicit (specifiedCurve) domain parameters")
+    cpt = pk.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+    c_spki = der_seq(bytes.fromhex("301306072a8648ce3d020106082a8648ce3d030107"), b"\x03" + enc_len(len(cpt) + 1) + b"\x00" + cpt)
+    w_c = cert(WWDR2_NAME, ROOT3_NAME, pk.public_key(), rk, d(2020), d(2035), ca_exts(pathlen=0, wwdr_marker=True),
+               algo=hashes.SHA384(), aki_key=rk.public_key())
+    w_c = with_spki(w_c, rk, c_spki)
+    W(k.parts(chain=[v_ex, w_c, root3]), "P-256 WWDR in the file whose key is a compressed point")
+    for curve, cname, h in ((ec.SECP521R1, "P-521", hashes.SHA512()), (ec.SECP256K1, "secp256k1", hashes.SHA256())):
+        ok = ec.derive_private_key(int.from_bytes(hashlib.sha512(f"ecdsa-wwdr-{cname}".encode()).digest()[:31], "big") + 1, curve())
+        w_o = cert(WWDR2_NAME, ROOT3_NAME, ok.public_key(), rk, d(2020), d(2035), ca_exts(pathlen=0, wwdr_marker=True),
+                   algo=hashes.SHA384(), aki_key=rk.public_key())
+        v_o = k.vendor_cert(issuer=WWDR2_NAME, signer=ok, algo=h)
+        W(k.parts(chain=[v_o, w_o, root3]), f"WWDR-like CA with a {cname} key in the file (vendor signed with it)")
+
+    # ---- Apple's ECDSA WWDR CAs: forgeries ---------------------------------
+    if apple:
+        g6 = x509.load_der_x509_certificate(apple["g6"])
+        g2 = x509.load_der_x509_certificate(apple["g2"])
+        rg3 = x509.load_der_x509_certificate(apple["root_g3"])
+
+        def forged_vendor(issuer_cert, signer):
+            b = (x509.CertificateBuilder().subject_name(VENDOR_NAME).issuer_name(issuer_cert.subject)
+                 .public_key(vk.public_key()).serial_number(0x0BADEC).not_valid_before(d(2025, 6, 1)).not_valid_after(d(2027, 6, 1)))
+            for ext, crit in vendor_exts():
+                b = b.add_extension(ext, critical=crit)
+            b = b.add_extension(x509.SubjectKeyIdentifier.from_public_key(vk.public_key()), critical=False)
+            ski = issuer_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+            b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False)
+            h = hashes.SHA384() if isinstance(signer, ec.EllipticCurvePrivateKey) and signer.curve.name == "secp384r1" else hashes.SHA256()
+            return b.sign(signer, h, ecdsa_deterministic=True).public_bytes(serialization.Encoding.DER)
+
+        AF = lambda parts, note: E("ecdsa_apple_forged", parts, note, anchors="apple_ecdsa")
+        fg6 = forged_vendor(g6, fk)
+        AF(k.parts(chain=[fg6, apple["g6"], apple["root_g3"]]), "vendor naming Apple WWDR G6 (issuer and key id), signed by a test P-384 key; real G6 and Root CA - G3 in the chain")
+        AF(k.parts(chain=[fg6]), "the forged vendor naming WWDR G6, vendor-only chain")
+        AF(k.parts(chain=[forged_vendor(g2, ec_key("ecdsa-forger-g2")), apple["g2"], apple["root_g3"]]),
+           "vendor naming Apple WWDR G2 (P-256), signed by a test P-256 key")
+        ffk = ec_key("ecdsa-forger-fake-g6", ec.SECP384R1)
+        fake_g6 = (x509.CertificateBuilder().subject_name(g6.subject).issuer_name(rg3.subject).public_key(ffk.public_key())
+                   .serial_number(6).not_valid_before(d(2021, 3, 17)).not_valid_after(d(2036)))
+        for ext, crit in ca_exts(pathlen=0, wwdr_marker=True):
+            fake_g6 = fake_g6.add_extension(ext, critical=crit)
+        fake_g6 = fake_g6.add_extension(x509.SubjectKeyIdentifier.from_public_key(ffk.public_key()), critical=False)
+        rski = rg3.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+        fake_g6 = fake_g6.add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(rski), critical=False)
+        fake_g6 = fake_g6.sign(fk, hashes.SHA384(), ecdsa_deterministic=True).public_bytes(serialization.Encoding.DER)
+        fv = forged_vendor(x509.load_der_x509_certificate(fake_g6), ffk)
+        AF(k.parts(chain=[fv, fake_g6, apple["root_g3"]]), "vendor <- fake WWDR G6 (claims Root CA - G3, signed by a forger's P-384 key) <- real Root CA - G3")
+        AF(k.parts(chain=[v6, wwdr6, root3]), "the valid ECDSA test-PKI file checked against Apple's ECDSA anchors")
+
+    # ---- DER mutations of the ECDSA-signed certificates, re-signed ---------
+    # Bytes are flipped or set (never inserted or deleted), away from the
+    # vendor's RSA key, so that most mutants still reach the chain oracles.
+    rng = random.Random(20260603)
+    v6_spki = x509.load_der_x509_certificate(v6).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    for i in range(16):
+        target = "vendor" if i < 12 else "wwdr"
+        src, key = (v6, wk) if target == "vendor" else (wwdr6, rk)
+        tbs, alg, _ = split_signed(src)
+        lo = tbs.find(v6_spki) if target == "vendor" else len(tbs)
+        hi = lo + len(v6_spki) if target == "vendor" else len(tbs)
+        mtbs = tbs
+        while mtbs == tbs:
+            buf, notes = bytearray(tbs), []
+            for _ in range(rng.choice([1, 1, 2])):
+                pos = rng.randrange(2, len(buf))
+                while lo <= pos < hi:
+                    pos = rng.randrange(2, len(buf))
+                if rng.random() < 0.5:
+                    bit = rng.randrange(8)
+                    buf[pos] ^= 1 << bit
+                    notes.append(f"flip bit {bit} @{pos}")
+                else:
+                    buf[pos] = rng.choice(INTERESTING) if rng.random() < 0.5 else rng.randrange(256)
+                    notes.append(f"set @{pos}={buf[pos]:02x}")
+            mtbs = bytes(buf)
+        new = join_signed(mtbs, alg, sign_bytes(key, mtbs, hashes.SHA384()))
+        chain = [new, wwdr6, root3] if target == "vendor" else [v6, new, root3]
+        E("ecdsa_mutation", k.parts(chain=chain), f"{target} to-be-signed part, re-signed (ecdsa-with-SHA384): " + "; ".join(notes),
+          anchors="ecdsa" if target == "vendor" else "ecdsa_root_only")
+
+
+# --------------------------------------------------------------------------
 # Oracles
 # --------------------------------------------------------------------------
 
@@ -1380,6 +1698,11 @@ def finish(case: Case):
 
 def main():
     t0 = time.time()
+    # A certificate with NULL ECDSA parameters (an ecdsa_ case) makes
+    # cryptography warn when it reads it; the warning says nothing new.
+    import warnings
+    from cryptography.utils import CryptographyDeprecationWarning
+    warnings.simplefilter("ignore", CryptographyDeprecationWarning)
     for tool in ("openssl",):
         if not shutil.which(tool):
             sys.exit(f"{tool} not found")
@@ -1413,6 +1736,7 @@ def main():
         else:
             print("apple-ca not found: apple_real class skipped", file=sys.stderr)
         mutation_cases(k)
+        ecdsa_cases(k, anchors, anchors_dir, work, ca)
         print(f"{len(CASES)} cases built in {time.time() - t0:.1f}s", file=sys.stderr)
 
         manifest = []

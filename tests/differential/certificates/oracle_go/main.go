@@ -2,9 +2,14 @@
 // certificate corpus. It uses the standard library only.
 //
 // Input (file named by the first argument, or stdin): one case per line,
-// four tab-separated fields
+// four or five tab-separated fields
 //
-//	id  anchors-PEM-path  unix-seconds  base64(leaf bytes)
+//	id  anchors-PEM-path  unix-seconds  base64(leaf bytes)  [carried]
+//
+// The optional fifth field holds the CA certificates the upload carried beside
+// the leaf, each as base64 DER, separated by commas. They are added to the
+// Intermediates pool (never to Roots, even when self-signed); one that does not
+// parse is skipped.
 //
 // Output (stdout): one line per case, "id<TAB>accept|refuse<TAB>reason".
 //
@@ -68,7 +73,7 @@ func loadAnchors(path string) *anchorSet {
 	return a
 }
 
-func check(cache map[string]*anchorSet, path, unix, b64 string) (verdict, reason string) {
+func check(cache map[string]*anchorSet, path, unix, b64, carried string) (verdict, reason string) {
 	defer func() {
 		if r := recover(); r != nil {
 			verdict, reason = "refuse", fmt.Sprintf("panic: %v", r)
@@ -94,13 +99,33 @@ func check(cache map[string]*anchorSet, path, unix, b64 string) (verdict, reason
 	if a.err != nil {
 		return "refuse", "anchors: " + a.err.Error()
 	}
+	inters := a.intermediates
+	skipped := 0
+	if carried != "" {
+		inters = a.intermediates.Clone()
+		for _, s := range strings.Split(carried, ",") {
+			der, err := base64.StdEncoding.DecodeString(s)
+			if err != nil {
+				return "refuse", "input: " + err.Error()
+			}
+			c, err := x509.ParseCertificate(der)
+			if err != nil {
+				skipped++
+				continue
+			}
+			inters.AddCert(c)
+		}
+	}
 	_, err = leaf.Verify(x509.VerifyOptions{
 		Roots:         a.roots,
-		Intermediates: a.intermediates,
+		Intermediates: inters,
 		CurrentTime:   time.Unix(secs, 0).UTC(),
 		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	})
 	if err != nil {
+		if skipped > 0 {
+			return "refuse", fmt.Sprintf("verify: %v (%d carried certificate(s) unparseable, skipped)", err, skipped)
+		}
 		return "refuse", "verify: " + err.Error()
 	}
 	return "accept", "-"
@@ -133,11 +158,15 @@ func main() {
 			continue
 		}
 		f := strings.Split(line, "\t")
-		if len(f) != 4 {
+		if len(f) != 4 && len(f) != 5 {
 			fmt.Fprintf(os.Stderr, "bad input line: %q\n", line)
 			os.Exit(2)
 		}
-		verdict, reason := check(cache, f[1], f[2], f[3])
+		carried := ""
+		if len(f) == 5 {
+			carried = f[4]
+		}
+		verdict, reason := check(cache, f[1], f[2], f[3], carried)
 		fmt.Fprintf(w, "%s\t%s\t%s\n", f[0], verdict, clean(reason))
 	}
 	if err := sc.Err(); err != nil {
