@@ -31,9 +31,30 @@ pub enum KeyError {
     /// The input holds no private key.
     #[error("no RSA private key was found")]
     NoKey,
-    /// The key is encrypted; decrypt it before passing it in.
-    #[error("the private key is encrypted; decrypt it first (for example with `openssl pkey`)")]
+    /// The key is encrypted and no password was given: use
+    /// [`PrivateKey::parse_with_password`].
+    #[error("the private key is encrypted; a password is needed to read it")]
     Encrypted,
+    /// The password does not decrypt the key.
+    #[error("the password does not decrypt the private key")]
+    WrongPassword,
+    /// The key is encrypted with a scheme this crate does not read.
+    #[error("the private key is encrypted with {algorithm}, which is not supported")]
+    UnsupportedEncryption {
+        /// What the scheme is.
+        algorithm: &'static str,
+    },
+    /// The file asks for more key-derivation work than accepted: refused
+    /// before any is done.
+    #[error("the file's {what} is {asked}, more than the {max} accepted")]
+    TooMuchWork {
+        /// Which parameter.
+        what: &'static str,
+        /// What the file asks for.
+        asked: u64,
+        /// The limit.
+        max: u64,
+    },
     /// The input is larger than [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN).
     #[error("the key file is {len} bytes long, more than the {max} bytes accepted")]
     TooLarge {
@@ -117,6 +138,61 @@ impl PrivateKey {
         Err(KeyError::NoKey)
     }
 
+    /// Reads a key that may be encrypted with `password`: PKCS#8
+    /// `ENCRYPTED PRIVATE KEY` (PBES2: PBKDF2 or scrypt with AES-CBC, or
+    /// DES-EDE3-CBC), PEM or DER, or a legacy OpenSSL-encrypted PEM
+    /// (`Proc-Type: 4,ENCRYPTED`, `DEK-Info` DES-EDE3-CBC or AES-128/192/256-CBC)
+    /// as micromdm writes it. An unencrypted key is read as by
+    /// [`parse`](Self::parse). Key-derivation work above
+    /// [`MAX_PBKDF2_ITERATIONS`](crate::MAX_PBKDF2_ITERATIONS) or
+    /// [`MAX_SCRYPT_COST`](crate::MAX_SCRYPT_COST) is refused before any is done.
+    ///
+    /// # Errors
+    /// [`KeyError::WrongPassword`] when the password does not decrypt it,
+    /// otherwise as the variants say.
+    pub fn parse_with_password(bytes: &[u8], password: &[u8]) -> Result<Self, KeyError> {
+        if bytes.len() > crate::limits::MAX_INPUT_LEN {
+            return Err(KeyError::TooLarge {
+                len: bytes.len(),
+                max: crate::limits::MAX_INPUT_LEN,
+            });
+        }
+        // A key that decrypts to something that is not a key: the password
+        // was wrong and the padding happened to fit.
+        let decrypted = |der: &[u8]| match Self::from_der(der) {
+            Err(KeyError::Malformed) => Err(KeyError::WrongPassword),
+            other => other,
+        };
+        if input::looks_like_der(bytes) {
+            if EncryptedPrivateKeyInfo::from_der(bytes).is_ok() {
+                return decrypted(&crate::key_encryption::decrypt_pkcs8(bytes, password)?);
+            }
+            return Self::from_der(bytes);
+        }
+        let blocks = input::pem_blocks(bytes).map_err(|_| KeyError::Malformed)?;
+        for block in blocks {
+            match block.label {
+                b"ENCRYPTED PRIVATE KEY" => {
+                    let der = input::decode_base64_lenient(block.body)
+                        .map_err(|_| KeyError::Malformed)?;
+                    return decrypted(&crate::key_encryption::decrypt_pkcs8(&der, password)?);
+                }
+                b"PRIVATE KEY" | b"RSA PRIVATE KEY" => {
+                    if memchr::memmem::find(block.body, b"ENCRYPTED").is_some() {
+                        return decrypted(&crate::key_encryption::decrypt_legacy_pem(
+                            block.body, password,
+                        )?);
+                    }
+                    let der = input::decode_base64_lenient(block.body)
+                        .map_err(|_| KeyError::Malformed)?;
+                    return Self::from_der(&der);
+                }
+                _ => {}
+            }
+        }
+        Err(KeyError::NoKey)
+    }
+
     /// Reads a key from PKCS#8 or PKCS#1 DER.
     ///
     /// # Errors
@@ -162,6 +238,47 @@ impl PrivateKey {
             .to_pkcs1_pem(der::pem::LineEnding::LF)
             .map(|z| z.as_str().to_owned())
             .map_err(|_| KeyError::Crypto)
+    }
+
+    /// The key as unencrypted PKCS#8 DER, zeroized when dropped.
+    ///
+    /// # Errors
+    /// [`KeyError::Crypto`] if encoding fails.
+    pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyError> {
+        self.inner
+            .to_pkcs8_der()
+            .map(|d| zeroize::Zeroizing::new(d.as_bytes().to_vec()))
+            .map_err(|_| KeyError::Crypto)
+    }
+
+    /// The key encrypted for storage: PKCS#8 `EncryptedPrivateKeyInfo`, DER,
+    /// with PBES2 (PBKDF2-HMAC-SHA256 with
+    /// [`PBKDF2_ITERATIONS`](crate::PBKDF2_ITERATIONS) iterations, AES-256-CBC),
+    /// the salt and IV drawn from the caller's `rng`. OpenSSL reads it
+    /// (`openssl pkey -passin`), and so does [`parse_with_password`](Self::parse_with_password).
+    ///
+    /// # Errors
+    /// [`KeyError::Crypto`] if encoding or encryption fails.
+    pub fn to_encrypted_pkcs8_der<R: CryptoRng + ?Sized>(
+        &self,
+        password: &[u8],
+        rng: &mut R,
+    ) -> Result<Vec<u8>, KeyError> {
+        crate::key_encryption::encrypt_pkcs8(&self.to_pkcs8_der()?, password, rng)
+    }
+
+    /// As [`to_encrypted_pkcs8_der`](Self::to_encrypted_pkcs8_der), as PEM
+    /// (`BEGIN ENCRYPTED PRIVATE KEY`).
+    ///
+    /// # Errors
+    /// As [`to_encrypted_pkcs8_der`](Self::to_encrypted_pkcs8_der).
+    pub fn to_encrypted_pkcs8_pem<R: CryptoRng + ?Sized>(
+        &self,
+        password: &[u8],
+        rng: &mut R,
+    ) -> Result<String, KeyError> {
+        let der = self.to_encrypted_pkcs8_der(password, rng)?;
+        Ok(input::to_pem("ENCRYPTED PRIVATE KEY", &der))
     }
 
     /// The public key's SubjectPublicKeyInfo DER.

@@ -19,6 +19,7 @@ mod csr;
 mod error;
 mod expiry;
 mod input;
+mod key_encryption;
 mod keys;
 mod limits;
 mod name;
@@ -34,6 +35,7 @@ mod vendor_signer;
 pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
 pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
+pub use key_encryption::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST, PBKDF2_ITERATIONS};
 pub use keys::{KeyError, PrivateKey};
 pub use limits::{
     MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES,
