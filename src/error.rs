@@ -245,6 +245,10 @@ pub enum InvalidReason {
     /// The certificate was not issued by a trusted authority.
     #[error(transparent)]
     Untrusted(TrustError),
+    /// The file is a push identity (a PKCS#12 file, or a certificate with its
+    /// key) that could not be read.
+    #[error(transparent)]
+    Identity(crate::IdentityError),
     /// The certificate's validity ended before the time of the check.
     #[error("the certificate expired at {not_after}")]
     Expired {

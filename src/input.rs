@@ -183,6 +183,11 @@ pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, Pars
         }
     }
     let blocks = pem_blocks(trimmed)?;
+    if blocks.is_empty()
+        && let Some(der) = bare_base64_der(trimmed)
+    {
+        return Ok(vec![der]);
+    }
     let mut out = Vec::new();
     for block in blocks.iter().filter(|b| b.label == label) {
         let der = decode_base64_lenient(block.body)?;
@@ -197,6 +202,18 @@ pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, Pars
         return Err(ParseError::NoCertificate);
     }
     Ok(out)
+}
+
+/// A bare base64 body without PEM lines (as some portals and web forms hand
+/// it over): the DER it holds, when the whole input is base64 of exactly one
+/// DER SEQUENCE.
+pub(crate) fn bare_base64_der(text: &[u8]) -> Option<Vec<u8>> {
+    let is_base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    if !text.iter().all(|b| is_base64(b) || b.is_ascii_whitespace()) {
+        return None;
+    }
+    let der = decode_base64_lenient(text).ok()?;
+    (looks_like_der(&der) && check_der_extent(&der).ok()?.len() == der.len()).then_some(der)
 }
 
 /// Encodes DER as PEM with 64-character lines and `\n` line ends.

@@ -18,12 +18,14 @@ mod certificate;
 mod csr;
 mod error;
 mod expiry;
+mod identity;
 mod input;
 mod key_encryption;
 mod keys;
 mod limits;
 mod name;
 mod oids;
+mod pkcs12;
 mod push_certificate;
 mod signature;
 mod signed_request;
@@ -35,6 +37,7 @@ mod vendor_signer;
 pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
 pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
+pub use identity::{IdentityError, KeyFormat, PushIdentity};
 pub use key_encryption::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST, PBKDF2_ITERATIONS};
 pub use keys::{KeyError, PrivateKey};
 pub use limits::{
@@ -42,6 +45,7 @@ pub use limits::{
     MIN_RSA_BITS,
 };
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
+pub use pkcs12::{MAX_PKCS12_ITERATIONS, Pkcs12Error, Pkcs12Profile};
 pub use push_certificate::PushCertificate;
 pub use signature::DigestAlgorithm;
 pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError};

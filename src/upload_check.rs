@@ -133,8 +133,39 @@ impl UploadCheck {
     /// # Errors
     /// The first failing check as one of the four [`UploadError`] variants.
     pub fn check(&self, bytes: &[u8]) -> Result<PushCertificate, UploadError> {
-        let cert = PushCertificate::parse(bytes)?;
+        let cert = match PushCertificate::parse(bytes) {
+            Ok(cert) => cert,
+            // A .p12 uploaded where a certificate was expected: say that its
+            // password is needed, not that the file is unreadable.
+            Err(_) if crate::pkcs12::pfx_der(bytes).is_some() => {
+                return Err(UploadError::InvalidCertificate {
+                    reason: InvalidReason::Identity(crate::IdentityError::Pkcs12(
+                        crate::Pkcs12Error::PasswordRequired,
+                    )),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
         self.check_certificate(cert)
+    }
+
+    /// Runs the checks on an uploaded PKCS#12 file (`.p12`, DER or bare
+    /// base64) read with `password`, and returns the push identity: the
+    /// accepted certificate with its private key. The four documented
+    /// messages hold: a wrong password or a file that is no push identity is
+    /// the invalid-certificate message, a key that is not the certificate's
+    /// the public-key message.
+    ///
+    /// # Errors
+    /// As [`check`](Self::check).
+    pub fn check_pkcs12(
+        &self,
+        bytes: &[u8],
+        password: &str,
+    ) -> Result<crate::PushIdentity, UploadError> {
+        let identity = crate::PushIdentity::from_pkcs12(bytes, password)?;
+        self.check_certificate(identity.certificate().clone())?;
+        Ok(identity)
     }
 
     /// Runs the checks after reading, on a certificate already parsed.
@@ -200,7 +231,7 @@ impl UploadCheck {
 
 /// Two SubjectPublicKeyInfo encodings name the same key when their algorithm
 /// OIDs and key bits are equal (tolerating absent or NULL parameters).
-fn same_public_key(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_public_key(a: &[u8], b: &[u8]) -> bool {
     use der::Decode as _;
     if a == b {
         return true;
