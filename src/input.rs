@@ -140,13 +140,17 @@ pub(crate) fn decode_base64_lenient(body: &[u8]) -> Result<Vec<u8>, ParseError> 
     // The decoded bytes are written over the joined text: one allocation.
     let mut buf = Vec::with_capacity(body.len());
     let mut rest = body;
+    let mut inner_space = false;
     while !rest.is_empty() {
         let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
         let (line, tail) = rest.split_at(end);
-        buf.extend_from_slice(line.trim_ascii());
+        let line = line.trim_ascii();
+        inner_space |= memchr::memchr3(b' ', b'\t', b'\r', line).is_some()
+            || memchr::memchr2(b'\x0b', b'\x0c', line).is_some();
+        buf.extend_from_slice(line);
         rest = tail.get(1..).unwrap_or_default();
     }
-    if buf.iter().any(u8::is_ascii_whitespace) {
+    if inner_space {
         buf.retain(|b| !b.is_ascii_whitespace());
     }
     // Padding left off leaves a length that is not a multiple of four.

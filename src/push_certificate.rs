@@ -96,10 +96,12 @@ impl PushCertificate {
         let mut leaf: Option<Vec<u8>> = None;
         let mut cas: Vec<Vec<u8>> = Vec::new();
         for der in items {
+            // The same certificate twice (a file that repeats it) is read once.
+            if leaf.as_ref() == Some(&der) || cas.contains(&der) {
+                continue;
+            }
             if Certificate::read(&der)?.is_ca() {
-                if !cas.contains(&der) {
-                    cas.push(der);
-                }
+                cas.push(der);
             } else {
                 match &leaf {
                     // A second, different push certificate: stop here, so a

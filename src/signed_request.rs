@@ -300,6 +300,18 @@ impl SignedRequest {
         let csr_der = b64(get(csr, KEY_CSR)?, KEY_CSR)?;
         let chain = get(chain, KEY_CHAIN)?;
         let signature = b64(get(signature, KEY_SIGNATURE)?, KEY_SIGNATURE)?;
+        // Counted before any certificate is decoded.
+        let blocks = input::pem_blocks(chain.as_bytes())
+            .map_err(SignedRequestError::Chain)?
+            .iter()
+            .filter(|b| b.label == b"CERTIFICATE")
+            .count();
+        if blocks > MAX_CHAIN_LEN {
+            return Err(SignedRequestError::ChainTooLong {
+                len: blocks,
+                max: MAX_CHAIN_LEN,
+            });
+        }
         let chain = input::der_items(chain.as_bytes(), b"CERTIFICATE")
             .map_err(SignedRequestError::Chain)?;
         if chain.len() > MAX_CHAIN_LEN {

@@ -83,6 +83,10 @@ pub(crate) struct Authority {
     pub(crate) parts: Certificate,
     pub(crate) subject: String,
     key: Option<VerifyingKey>,
+    /// For an intermediate of an anchor set: the anchors (roots numbered
+    /// first, then intermediates) whose signature on it was verified when
+    /// the set was built, so a check does not verify it again.
+    signed_by: Vec<usize>,
 }
 
 impl Authority {
@@ -96,6 +100,7 @@ impl Authority {
             parts,
             subject,
             key,
+            signed_by: Vec::new(),
         })
     }
 
@@ -147,13 +152,12 @@ impl Authority {
         Ok(())
     }
 
-    /// Checks this authority's signature on the certificate `child`.
-    fn check_signed(
-        &self,
+    /// The signature algorithm of `child`, if the policy allows it.
+    fn algorithm_of(
         child_der: &[u8],
         child: &Certificate,
         policy: Policy,
-    ) -> Result<(), TrustError> {
+    ) -> Result<SignatureAlgorithm, TrustError> {
         let oid = part(child_der, &child.signature_oid);
         let params = child.signature_params.as_ref().map(|r| part(child_der, r));
         let algorithm = SignatureAlgorithm::from_identifier(oid, params).ok_or_else(|| {
@@ -166,6 +170,17 @@ impl Authority {
                 subject: name::rfc4514_der(part(child_der, &child.subject)),
             });
         }
+        Ok(algorithm)
+    }
+
+    /// Checks this authority's signature on the certificate `child`.
+    fn check_signed(
+        &self,
+        child_der: &[u8],
+        child: &Certificate,
+        policy: Policy,
+    ) -> Result<(), TrustError> {
+        let algorithm = Self::algorithm_of(child_der, child, policy)?;
         let Some(key) = self.key.as_ref() else {
             return Err(TrustError::UnsupportedIssuerKey {
                 subject: self.subject.clone(),
@@ -189,6 +204,37 @@ impl Authority {
 struct Inner {
     roots: Vec<Authority>,
     intermediates: Vec<Authority>,
+}
+
+impl Inner {
+    /// The anchors, with each intermediate's verified issuers recorded.
+    fn new(roots: Vec<Authority>, mut intermediates: Vec<Authority>) -> Self {
+        let signers: Vec<Vec<usize>> = intermediates
+            .iter()
+            .map(|child| {
+                roots
+                    .iter()
+                    .chain(intermediates.iter())
+                    .enumerate()
+                    .filter(|(_, parent)| {
+                        parent.subject_der() == child.issuer_der()
+                            && parent.der != child.der
+                            && parent
+                                .check_signed(&child.der, &child.parts, Policy::Vendor)
+                                .is_ok()
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        for (child, signed_by) in intermediates.iter_mut().zip(signers) {
+            child.signed_by = signed_by;
+        }
+        Self {
+            roots,
+            intermediates,
+        }
+    }
 }
 
 /// The roots and intermediates a certificate must chain to.
@@ -286,10 +332,7 @@ impl TrustAnchors {
         }
         let mut intermediates = self.0.intermediates.clone();
         intermediates.extend(added.iter().cloned());
-        let anchors = Self(Arc::new(Inner {
-            roots: self.0.roots.clone(),
-            intermediates,
-        }));
+        let anchors = Self(Arc::new(Inner::new(self.0.roots.clone(), intermediates)));
         anchors.check_chained(&added)?;
         Ok(anchors)
     }
@@ -346,10 +389,7 @@ impl TrustAnchors {
         // complete a path, and refusing the whole set for it would refuse
         // certificates that chain through the others. (The operator's
         // additions, by contrast, must chain: `with_intermediates`.)
-        Ok(Self(Arc::new(Inner {
-            roots,
-            intermediates,
-        })))
+        Ok(Self(Arc::new(Inner::new(roots, intermediates))))
     }
 
     /// Every one of `intermediates` must chain to a root of these anchors by
@@ -393,7 +433,7 @@ impl TrustAnchors {
         cert: &crate::PushCertificate,
         now: OffsetDateTime,
     ) -> Result<(), TrustError> {
-        self.path_to(cert, now).map(|_| ())
+        self.search(cert, now, |_| ())
     }
 
     /// As [`verify`](Self::verify), returning the path found: the subjects
@@ -406,9 +446,19 @@ impl TrustAnchors {
         cert: &crate::PushCertificate,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, TrustError> {
+        self.search(cert, now, |s| s.subjects())
+    }
+
+    /// The path search for a push certificate; `found` reads the path.
+    fn search<T>(
+        &self,
+        cert: &crate::PushCertificate,
+        now: OffsetDateTime,
+        found: impl Fn(&Search<'_>) -> T,
+    ) -> Result<T, TrustError> {
         let mut search = Search::new(self, &[], Some(now), Policy::Push);
         let first = match search.path_from(cert.der(), cert.parts(), 0, 0) {
-            Ok(()) => return Ok(search.subjects()),
+            Ok(()) => return Ok(found(&search)),
             Err(e) => e,
         };
         if cert.carried().is_empty() {
@@ -427,7 +477,7 @@ impl TrustAnchors {
         let mut search = Search::new(self, &carried, Some(now), Policy::Push);
         search.signature_checks = spent;
         match search.path_from(cert.der(), cert.parts(), 0, 0) {
-            Ok(()) => Ok(search.subjects()),
+            Ok(()) => Ok(found(&search)),
             Err(second) if rank(&second) >= rank(&first) => Err(second),
             Err(_) => Err(first),
         }
@@ -502,6 +552,20 @@ impl<'a> Search<'a> {
         intermediates_below: usize,
         depth: usize,
     ) -> Result<(), TrustError> {
+        self.path_from_anchor(der, cert, &[], intermediates_below, depth)
+    }
+
+    /// As [`path_from`](Self::path_from), for a certificate whose signature
+    /// by the anchors numbered in `verified` was checked when the anchors
+    /// were built.
+    fn path_from_anchor(
+        &mut self,
+        der: &[u8],
+        cert: &Certificate,
+        verified: &[usize],
+        intermediates_below: usize,
+        depth: usize,
+    ) -> Result<(), TrustError> {
         let issuer_name = part(der, &cert.issuer);
         let mut best: Option<TrustError> = None;
         let keep = |e: TrustError, best: &mut Option<TrustError>| {
@@ -510,12 +574,13 @@ impl<'a> Search<'a> {
             }
         };
         let anchors = self.anchors;
-        for root in anchors
+        for (i, root) in anchors
             .roots
             .iter()
-            .filter(|r| r.subject_der() == issuer_name)
+            .enumerate()
+            .filter(|(_, r)| r.subject_der() == issuer_name)
         {
-            match self.link(root, der, cert, intermediates_below) {
+            match self.link(root, verified.contains(&i), der, cert, intermediates_below) {
                 Ok(()) => {
                     self.path.push(root);
                     return Ok(());
@@ -527,19 +592,30 @@ impl<'a> Search<'a> {
             let extra = self.extra;
             // The anchors' own intermediates first, then the carried ones;
             // at most a few with this name.
+            let roots = anchors.roots.len();
             let candidates = anchors.intermediates.iter().chain(extra.iter());
-            for ca in candidates
-                .filter(|a| a.subject_der() == issuer_name)
+            for (i, ca) in candidates
+                .enumerate()
+                .filter(|(_, a)| a.subject_der() == issuer_name)
                 .take(MAX_CANDIDATES_PER_NAME)
             {
                 // A certificate never issues itself on a path.
                 if ca.der == der {
                     continue;
                 }
+                // Anchors are numbered roots first; carried certificates
+                // (past the anchors' intermediates) have no verified issuers.
+                let id = roots + i;
                 let linked = self
-                    .link(ca, der, cert, intermediates_below)
+                    .link(ca, verified.contains(&id), der, cert, intermediates_below)
                     .and_then(|()| {
-                        self.path_from(&ca.der, &ca.parts, intermediates_below + 1, depth + 1)
+                        self.path_from_anchor(
+                            &ca.der,
+                            &ca.parts,
+                            &ca.signed_by,
+                            intermediates_below + 1,
+                            depth + 1,
+                        )
                     });
                 match linked {
                     Ok(()) => {
@@ -563,17 +639,23 @@ impl<'a> Search<'a> {
     fn link(
         &mut self,
         ca: &Authority,
+        verified: bool,
         der: &[u8],
         cert: &Certificate,
         intermediates_below: usize,
     ) -> Result<(), TrustError> {
         // The signature first: a forgery is reported as one, whatever the
-        // state of the authority it names.
-        if self.signature_checks >= MAX_SIGNATURE_CHECKS {
-            return Err(TrustError::TooManyCandidates);
+        // state of the authority it names. Between anchors it was verified
+        // when they were built; the policy still applies to its algorithm.
+        if verified {
+            Authority::algorithm_of(der, cert, self.policy)?;
+        } else {
+            if self.signature_checks >= MAX_SIGNATURE_CHECKS {
+                return Err(TrustError::TooManyCandidates);
+            }
+            self.signature_checks += 1;
+            ca.check_signed(der, cert, self.policy)?;
         }
-        self.signature_checks += 1;
-        ca.check_signed(der, cert, self.policy)?;
         if let Some(fault) = ca.ca_fault() {
             return Err(fault);
         }

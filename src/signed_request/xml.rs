@@ -320,6 +320,21 @@ impl<'a> Parser<'a> {
         if raw.contains("]]>") {
             return Err(not_xml("text holds \"]]>\""));
         }
+        // The common case, text with no reference and no CR: checked as
+        // bytes and copied whole.
+        if !raw.contains(['&', '\r']) {
+            let ascii_ok = |b: u8| b >= 0x20 || b == b'\t' || b == b'\n';
+            let valid = if raw.is_ascii() {
+                raw.bytes().all(ascii_ok)
+            } else {
+                raw.chars().all(is_xml_char)
+            };
+            if !valid {
+                return Err(not_xml("text holds a character XML does not allow"));
+            }
+            self.pos += end;
+            return Ok(raw.to_owned());
+        }
         let mut out = String::with_capacity(raw.len());
         let mut chars = raw.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
