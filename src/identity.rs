@@ -185,6 +185,12 @@ impl PushIdentity {
         Self::new(certificate, key)
     }
 
+    /// Whether `bytes` are a PKCS#12 file (DER, or bare base64 of it), which
+    /// only its password opens.
+    pub fn is_pkcs12(bytes: &[u8]) -> bool {
+        crate::pkcs12::pfx_der(bytes).is_some()
+    }
+
     /// Reads a PKCS#12 file (`.p12`, as Keychain Access exports it) with its
     /// password: the MAC is verified before anything is decrypted; the file
     /// must hold exactly one private key and, among its certificates, the

@@ -29,8 +29,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mdm_push_cert::{
-    CsrBuilder, Lang, PrivateKey, PushCertificate, PushCsr, SignedRequest, Topic, TrustAnchors,
-    UploadCheck, VendorSigner,
+    CsrBuilder, KeyFormat, Lang, Pkcs12Profile, PrivateKey, PushCertificate, PushCsr, PushIdentity,
+    SignedRequest, Topic, TrustAnchors, UploadCheck, VendorSigner,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -57,8 +57,10 @@ enum LangArg {
 enum Command {
     /// Show a push certificate (PEM or DER) or a signedCSR file.
     Inspect {
-        /// The file to read.
+        /// The file to read: a push certificate, a signedCSR file, or a PKCS#12 (.p12) push identity.
         file: PathBuf,
+        #[command(flatten)]
+        password: PasswordArgs,
         /// The instant to judge expiry, or a signedCSR's vendor certificate, at (RFC 3339); default: now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
@@ -70,11 +72,13 @@ enum Command {
     },
     /// Run the upload check on a push certificate.
     Check {
-        /// The uploaded certificate (PEM or DER).
+        /// The uploaded certificate (PEM, DER or bare base64) or PKCS#12 (.p12) push identity.
         cert: PathBuf,
         /// The request made for this renewal: a CSR, a signedCSR file, or the customer's key.
         #[arg(long)]
         request: PathBuf,
+        #[command(flatten)]
+        password: PasswordArgs,
         /// The certificate being renewed.
         #[arg(long, conflicts_with = "previous_topic")]
         previous: Option<PathBuf>,
@@ -153,6 +157,32 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Pair a push certificate with its private key and write the push
+    /// identity: a PEM bundle (certificate then key) on standard output or to
+    /// --out, or a PKCS#12 file with --p12. New files get mode 0600 and are
+    /// never overwritten.
+    Identity {
+        /// The push certificate (PEM or DER).
+        #[arg(long)]
+        cert: PathBuf,
+        /// The customer's private key (PKCS#8 or PKCS#1; encrypted ones need a password option).
+        #[arg(long)]
+        key: PathBuf,
+        /// Write the PEM bundle to this new file instead of standard output.
+        #[arg(long, conflicts_with = "p12")]
+        out: Option<PathBuf>,
+        /// The key in the PEM bundle as PKCS#1 (`BEGIN RSA PRIVATE KEY`) instead of PKCS#8.
+        #[arg(long, conflicts_with = "p12")]
+        pkcs1: bool,
+        /// Write a PKCS#12 file here, protected by the password.
+        #[arg(long)]
+        p12: Option<PathBuf>,
+        /// The legacy PKCS#12 profile (3DES, SHA-1 MAC) older macOS Keychains import.
+        #[arg(long, requires = "p12")]
+        legacy: bool,
+        #[command(flatten)]
+        password: PasswordArgs,
+    },
     /// Run the whole renewal lifecycle on the demo PKI that ships with the tool.
     Demo {
         /// The instant the demo renewal happens (RFC 3339); default: now.
@@ -162,6 +192,57 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+}
+
+/// Where a password comes from: never the command line, where other users
+/// and the shell history would see it.
+#[derive(clap::Args)]
+struct PasswordArgs {
+    /// Read the password from this file (its first line).
+    #[arg(long)]
+    password_file: Option<PathBuf>,
+    /// Read the password from this environment variable.
+    #[arg(long, conflicts_with = "password_file")]
+    password_env: Option<String>,
+}
+
+impl PasswordArgs {
+    /// The password, if one was given.
+    fn get(&self) -> Result<Option<zeroize::Zeroizing<String>>, Fatal> {
+        if let Some(path) = &self.password_file {
+            let text = zeroize::Zeroizing::new(
+                std::fs::read_to_string(path).map_err(|e| Fatal::file(path, e))?,
+            );
+            let line = text.lines().next().unwrap_or_default();
+            return Ok(Some(zeroize::Zeroizing::new(line.to_owned())));
+        }
+        if let Some(var) = &self.password_env {
+            let value = std::env::var(var)
+                .map_err(|_| Fatal(format!("--password-env: {var} is not set")))?;
+            return Ok(Some(zeroize::Zeroizing::new(value)));
+        }
+        Ok(None)
+    }
+
+    /// The password, which the file needs.
+    fn required(&self, what: &Path) -> Result<zeroize::Zeroizing<String>, Fatal> {
+        self.get()?.ok_or_else(|| {
+            Fatal::file(
+                what,
+                "a password is needed: give --password-file FILE or --password-env VAR",
+            )
+        })
+    }
+}
+
+/// Reads a private key, with the password when one is given.
+fn read_key(path: &Path, password: &PasswordArgs) -> Result<PrivateKey, Fatal> {
+    let bytes = zeroize::Zeroizing::new(read(path)?);
+    match password.get()? {
+        Some(p) => PrivateKey::parse_with_password(&bytes, p.as_bytes()),
+        None => PrivateKey::parse(&bytes),
+    }
+    .map_err(|e| Fatal::file(path, e))
 }
 
 /// The anchors a command verifies against.
@@ -244,13 +325,15 @@ fn run(command: Command) -> Result<u8, Fatal> {
     match command {
         Command::Inspect {
             file,
+            password,
             now,
             trust,
             json,
-        } => inspect(&file, &trust.anchors()?, now_or(now), json),
+        } => inspect(&file, &password, &trust.anchors()?, now_or(now), json),
         Command::Check {
             cert,
             request,
+            password,
             previous,
             previous_topic,
             trust,
@@ -259,7 +342,7 @@ fn run(command: Command) -> Result<u8, Fatal> {
             json,
         } => {
             let mut check = UploadCheck::new(now_or(now));
-            check = check.expected_public_key(&expected_key(&request)?);
+            check = check.expected_public_key(&expected_key(&request, &password)?);
             if let Some(p) = previous {
                 let prev = PushCertificate::parse(&read(&p)?).map_err(|e| Fatal::file(&p, e))?;
                 check = check.previous_certificate(&prev);
@@ -272,7 +355,14 @@ fn run(command: Command) -> Result<u8, Fatal> {
             }
             check = check.trust_anchors(trust.anchors()?);
             let bytes = read(&cert)?;
-            Ok(report_check(&check, &bytes, lang_or(lang), json))
+            let pass = password.get()?;
+            Ok(report_check(
+                &check,
+                &bytes,
+                pass.as_deref().map(String::as_str),
+                lang_or(lang),
+                json,
+            ))
         }
         Command::Csr {
             key,
@@ -363,6 +453,50 @@ fn run(command: Command) -> Result<u8, Fatal> {
             let anchors = trust.anchors()?;
             Ok(report_request(&req, &anchors, now_or(now), json))
         }
+        Command::Identity {
+            cert,
+            key,
+            out,
+            pkcs1,
+            p12,
+            legacy,
+            password,
+        } => {
+            let certificate =
+                PushCertificate::parse(&read(&cert)?).map_err(|e| Fatal::file(&cert, e))?;
+            let private = read_key(&key, &password)?;
+            let identity =
+                PushIdentity::new(certificate, private).map_err(|e| Fatal::file(&key, e))?;
+            match p12 {
+                Some(out) => {
+                    let pass = password.required(&out)?;
+                    let profile = if legacy {
+                        Pkcs12Profile::Legacy
+                    } else {
+                        Pkcs12Profile::Modern
+                    };
+                    let bytes = identity
+                        .to_pkcs12(&pass, profile, &mut rand::rng())
+                        .map_err(|e| Fatal::file(&out, e))?;
+                    write_private(&out, &bytes)?;
+                }
+                None => {
+                    let format = if pkcs1 {
+                        KeyFormat::Pkcs1
+                    } else {
+                        KeyFormat::Pkcs8
+                    };
+                    let bundle = identity
+                        .to_pem_bundle(format)
+                        .map_err(|e| Fatal(e.to_string()))?;
+                    match out {
+                        Some(out) => write_private(&out, bundle.as_bytes())?,
+                        None => out!("{}", bundle.as_str()),
+                    }
+                }
+            }
+            Ok(0)
+        }
         Command::Demo { now, lang } => demo::run(now_or(now), lang_or(lang)).map(|()| 0),
     }
 }
@@ -404,7 +538,7 @@ fn read_anchors(paths: &[PathBuf]) -> Result<Option<TrustAnchors>, Fatal> {
 
 /// The SubjectPublicKeyInfo the upload must carry, from a CSR, a signedCSR
 /// file, a private key or a public key.
-fn expected_key(path: &Path) -> Result<Vec<u8>, Fatal> {
+fn expected_key(path: &Path, password: &PasswordArgs) -> Result<Vec<u8>, Fatal> {
     let bytes = read(path)?;
     if let Ok(csr) = PushCsr::from_pem(&bytes) {
         return Ok(csr.spki_der().to_vec());
@@ -414,6 +548,11 @@ fn expected_key(path: &Path) -> Result<Vec<u8>, Fatal> {
         return Ok(v.csr.spki_der().to_vec());
     }
     if let Ok(key) = PrivateKey::parse(&bytes) {
+        return Ok(key.public_key_der().to_vec());
+    }
+    if let Some(p) = password.get()?
+        && let Ok(key) = PrivateKey::parse_with_password(&bytes, p.as_bytes())
+    {
         return Ok(key.public_key_der().to_vec());
     }
     use rsa::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
@@ -442,9 +581,25 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
     f.write_all(bytes).map_err(|e| Fatal::file(path, e))
 }
 
-fn report_check(check: &UploadCheck, bytes: &[u8], lang: Lang, as_json: bool) -> u8 {
-    let parsed = PushCertificate::parse(bytes).ok();
-    let result = check.check(bytes);
+fn report_check(
+    check: &UploadCheck,
+    bytes: &[u8],
+    password: Option<&str>,
+    lang: Lang,
+    as_json: bool,
+) -> u8 {
+    // With a password the upload may be a .p12 push identity.
+    let identity = password.and_then(|p| PushIdentity::from_pkcs12(bytes, p).ok());
+    let parsed = match &identity {
+        Some(i) => Some(i.certificate().clone()),
+        None => PushCertificate::parse(bytes).ok(),
+    };
+    let result = match (password, &identity) {
+        (Some(p), _) if PushCertificate::parse(bytes).is_err() => check
+            .check_pkcs12(bytes, p)
+            .map(|i| i.certificate().clone()),
+        _ => check.check(bytes),
+    };
     let (topic, not_after) = match (&result, &parsed) {
         (Ok(c), _) | (Err(_), Some(c)) => {
             (Some(c.topic().to_string()), Some(rfc3339(c.not_after())))
@@ -495,11 +650,27 @@ fn check_now(check: &UploadCheck) -> OffsetDateTime {
 
 fn inspect(
     path: &Path,
+    password: &PasswordArgs,
     anchors: &TrustAnchors,
     now: OffsetDateTime,
     as_json: bool,
 ) -> Result<u8, Fatal> {
     let bytes = read(path)?;
+    if let Some(pass) = password.get()?
+        && PushCertificate::parse(&bytes).is_err()
+    {
+        // A .p12 push identity: its certificate, and the key it holds.
+        let identity =
+            PushIdentity::from_pkcs12(&bytes, &pass).map_err(|e| Fatal::file(path, e))?;
+        print_certificate(identity.certificate(), anchors, now, as_json);
+        if !as_json {
+            outln!(
+                "private key:    RSA {} bits, the certificate's (PKCS#12)",
+                identity.key().bits()
+            );
+        }
+        return Ok(0);
+    }
     let cert_err = match PushCertificate::parse(&bytes) {
         Ok(c) => {
             print_certificate(&c, anchors, now, as_json);
@@ -507,6 +678,12 @@ fn inspect(
         }
         Err(e) => e,
     };
+    if PushIdentity::is_pkcs12(&bytes) {
+        return Err(Fatal::file(
+            path,
+            "a PKCS#12 (.p12) file: give its password with --password-file FILE or --password-env VAR",
+        ));
+    }
     match SignedRequest::parse(&bytes) {
         Ok(req) => Ok(report_request(&req, anchors, now, as_json)),
         Err(_) => Err(Fatal::file(path, cert_err)),
