@@ -172,6 +172,32 @@ pub(crate) fn topic(data: &[u8]) {
     }
 }
 
+/// Reading a private key that may be encrypted (password `secret`): one
+/// that reads re-encodes to PKCS#8 that reads back to the same key.
+pub(crate) fn encrypted_key(data: &[u8]) {
+    if let Ok(key) = mdm_push_cert::PrivateKey::parse_with_password(data, b"secret") {
+        let der = key.to_pkcs8_der().expect("encodes");
+        let back = mdm_push_cert::PrivateKey::parse(&der).expect("reads back");
+        assert_eq!(back.public_key_der(), key.public_key_der());
+    }
+}
+
+/// Reading a PKCS#12 file (password `secret`): one that reads is a push
+/// identity whose key is its certificate's, and an upload check of it never
+/// panics.
+pub(crate) fn pkcs12(data: &[u8]) {
+    if let Ok(identity) = mdm_push_cert::PushIdentity::from_pkcs12(data, "secret") {
+        assert!(identity.topic().as_str().starts_with("com.apple.mgmt."));
+        let again = mdm_push_cert::PushIdentity::new(
+            identity.certificate().clone(),
+            identity.key().clone(),
+        );
+        assert!(again.is_ok());
+    }
+    let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC)).check_pkcs12(data, "secret");
+    let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC)).check(data);
+}
+
 /// A target's name and body.
 pub(crate) type Target = (&'static str, fn(&[u8]));
 
@@ -181,6 +207,8 @@ pub(crate) const TARGETS: &[Target] = &[
     ("upload_check", upload_check),
     ("signed_request", signed_request),
     ("anchors", anchors),
+    ("encrypted_key", encrypted_key),
+    ("pkcs12", pkcs12),
     ("csr", csr),
     ("topic", topic),
 ];

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 jobs=${JOBS:-1}
-targets=(${TARGETS:-push_certificate upload_check signed_request csr topic})
+targets=(${TARGETS:-push_certificate anchors upload_check signed_request csr topic encrypted_key pkcs12})
 if [ "${FUZZ_TOOLCHAIN:-stable}" = nightly ]; then
     fuzz=(cargo +nightly fuzz)
 else

@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pki="$root/tests/fixtures/pki"
 c="$root/fuzz/corpus"
-mkdir -p "$c"/{push_certificate,upload_check,signed_request,csr,topic,anchors}
+mkdir -p "$c"/{push_certificate,upload_check,signed_request,csr,topic,anchors,encrypted_key,pkcs12}
 for f in "$pki"/push_*.pem "$pki"/push_b.der "$pki"/*.pem "$pki"/truncated.der "$pki"/garbage.txt \
          "$root"/tests/fixtures/thirdparty/*.pem "$root"/src/apple-certs/*.cer; do
     cp "$f" "$c/push_certificate/seed-$(basename "$f")"
@@ -28,6 +28,13 @@ done
 for f in "$root"/tests/fixtures/rotation/*.pem; do
     cp "$f" "$c/upload_check/seed-rotation-$(basename "$f")"
     cp "$f" "$c/anchors/seed-rotation-$(basename "$f")"
+done
+for f in "$root"/tests/fixtures/keys/*.key "$root"/tests/fixtures/keys/*.der "$pki"/customer_b.key \
+         "$pki"/customer_b.pkcs1.key "$root"/tests/fixtures/thirdparty/micromdm_testdata_ProviderPrivateKey.key; do
+    cp "$f" "$c/encrypted_key/seed-$(basename "$f")"
+done
+for f in "$root"/tests/fixtures/identity/*.p12 "$root"/tests/fixtures/thirdparty/micromdm_testdata_pushcert.p12.b64; do
+    cp "$f" "$c/pkcs12/seed-$(basename "$f")"
 done
 # A sample of the differential cases: every 8th certificate, every 4th signedCSR.
 python3 - "$root" "$c" <<'PY'
