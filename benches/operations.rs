@@ -289,5 +289,44 @@ fn limits(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, upload, signing, limits);
+/// After the upload: the push identity into and out of PKCS#12 and encrypted
+/// PKCS#8. The key derivation (PKCS#12 KDF, PBKDF2) is most of each.
+fn identity(c: &mut Criterion) {
+    use mdm_push_cert::{Pkcs12Profile, PushIdentity};
+    let cert = PushCertificate::parse(&fixture("push_b.pem")).unwrap();
+    let key = PrivateKey::parse(&fixture("customer_b.key")).unwrap();
+    let identity = PushIdentity::new(cert, key.clone()).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    let mut g = c.benchmark_group("IDENTITY");
+    g.sample_size(20);
+    for (name, profile) in [
+        ("modern", Pkcs12Profile::Modern),
+        ("legacy", Pkcs12Profile::Legacy),
+    ] {
+        let p12 = identity.to_pkcs12("secret", profile, &mut rng).unwrap();
+        g.bench_function(format!("P0 PKCS#12 import, {name}"), |b| {
+            b.iter(|| PushIdentity::from_pkcs12(black_box(&p12), "secret").unwrap())
+        });
+        g.bench_function(format!("P1 PKCS#12 export, {name}"), |b| {
+            b.iter(|| identity.to_pkcs12("secret", profile, &mut rng).unwrap())
+        });
+    }
+    let pem = identity
+        .to_pem_bundle(mdm_push_cert::KeyFormat::Pkcs8)
+        .unwrap();
+    g.bench_function("P2 PEM bundle read", |b| {
+        b.iter(|| PushIdentity::from_pem_bundle(black_box(pem.as_bytes())).unwrap())
+    });
+    let encrypted = key.to_encrypted_pkcs8_der(b"secret", &mut rng).unwrap();
+    g.bench_function(
+        "K0 encrypted PKCS#8 read (PBKDF2, 600,000 iterations)",
+        |b| b.iter(|| PrivateKey::parse_with_password(black_box(&encrypted), b"secret").unwrap()),
+    );
+    g.bench_function("K1 encrypted PKCS#8 write", |b| {
+        b.iter(|| key.to_encrypted_pkcs8_der(b"secret", &mut rng).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, upload, signing, limits, identity);
 criterion_main!(benches);
