@@ -575,3 +575,48 @@ fn encrypt<R: CryptoRng + ?Sized>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng as _;
+
+    use super::*;
+
+    /// A file whose key is not its certificate's: the container reads, the
+    /// identity is refused with the mismatch (the upload's "public key
+    /// differs"), not as a malformed file.
+    #[test]
+    fn a_key_that_is_not_the_certificates_is_a_mismatch() {
+        let cert = crate::input::der_items(
+            include_bytes!("../tests/fixtures/pki/push_b.pem"),
+            b"CERTIFICATE",
+        )
+        .expect("pem")
+        .remove(0);
+        let other =
+            crate::PrivateKey::parse(include_bytes!("../tests/fixtures/pki/customer_a.key"))
+                .expect("key");
+        let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+        for profile in [Pkcs12Profile::Modern, Pkcs12Profile::Legacy] {
+            let p12 = write(
+                &cert,
+                &other.to_pkcs8_der().expect("der"),
+                "x",
+                "pw",
+                profile,
+                &mut rng,
+            )
+            .expect("written");
+            let contents = read(&p12, "pw").expect("the container reads");
+            assert_eq!((contents.certificates.len(), contents.keys.len()), (1, 1));
+            assert!(matches!(
+                crate::PushIdentity::from_pkcs12(&p12, "pw"),
+                Err(crate::IdentityError::KeyMismatch { .. })
+            ));
+            assert!(matches!(
+                read(&p12, "wrong"),
+                Err(Pkcs12Error::WrongPassword)
+            ));
+        }
+    }
+}
