@@ -1,12 +1,18 @@
 //! Runs every committed fuzz corpus file through the same bodies the fuzz
 //! targets run, so the stable toolchain covers the corpus without libFuzzer.
 
-#[path = "../fuzz/bodies.rs"]
+#[path = "support/fuzz_bodies.rs"]
 mod bodies;
 
 #[test]
 fn replay_every_corpus_file() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    // The corpus lives beside the fuzz workspace, in the repository only:
+    // the published package tests itself without it.
+    if !root.is_dir() {
+        eprintln!("{}: no fuzz corpus here (an unpacked package): skipped", root.display());
+        return;
+    }
     let mut total = 0;
     for (name, body) in bodies::TARGETS {
         let dir = root.join(name);

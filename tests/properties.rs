@@ -4,7 +4,7 @@
 //! the signedCSR round trip. Failing cases are kept in
 //! `tests/properties.proptest-regressions`.
 
-#[path = "../cli/src/portal.rs"]
+#[path = "support/portal.rs"]
 #[allow(dead_code, unreachable_pub)]
 mod portal;
 
@@ -229,8 +229,8 @@ fn issue(nb: OffsetDateTime, na: OffsetDateTime) -> Vec<u8> {
     static CSR: OnceLock<PushCsr> = OnceLock::new();
     let csr = CSR
         .get_or_init(|| PushCsr::from_pem(include_bytes!("fixtures/pki/customer_b.csr")).unwrap());
-    let key = PrivateKey::parse(include_bytes!("../cli/demo/aai2.key")).unwrap();
-    let mut portal = portal::Portal::new(include_bytes!("../cli/demo/aai2.pem"), key).unwrap();
+    let key = PrivateKey::parse(include_bytes!("fixtures/pki/aai2.key")).unwrap();
+    let mut portal = portal::Portal::new(include_bytes!("fixtures/pki/aai2.pem"), key).unwrap();
     portal
         .issue_with_validity(csr, "com.apple.mgmt.External.prop", nb, na)
         .unwrap()

@@ -296,7 +296,7 @@ fn every_non_der_variant_is_refused() {
         tbs[5] = non_der::wrap(name_h, &rdns);
     });
     let explicit_v1 =
-        include_bytes!("../fuzz/corpus/push_certificate/regression-explicit-default-version.der")
+        include_bytes!("fixtures/explicit_default_version.der")
             .to_vec();
     for (name, bytes) in [
         ("explicit critical FALSE", explicit_critical_false),

@@ -22,6 +22,8 @@ macro_rules! out {
 }
 
 mod demo;
+// The stand-in portal lives with the library's tests, which use it too.
+#[path = "../../tests/support/portal.rs"]
 mod portal;
 
 use std::path::{Path, PathBuf};

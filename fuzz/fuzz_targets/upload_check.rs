@@ -1,6 +1,6 @@
 #![no_main]
 
-#[path = "../bodies.rs"]
+#[path = "../../tests/support/fuzz_bodies.rs"]
 #[allow(dead_code)]
 mod bodies;
 

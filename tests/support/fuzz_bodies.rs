@@ -1,5 +1,7 @@
 //! The bodies of the fuzz targets, shared by `fuzz/fuzz_targets/*.rs` and by
 //! the stable replay test `tests/fuzz_replay.rs`, so both run the same code.
+//! They live in the package's tests so that the package tests itself; the
+//! fuzz workspace (not published) includes them from here.
 //! Each body must never panic except where an invariant is broken.
 
 use der::{Decode as _, Encode as _};
@@ -55,7 +57,7 @@ pub(crate) fn upload_check(data: &[u8]) {
     static ANCHORS: std::sync::OnceLock<TrustAnchors> = std::sync::OnceLock::new();
     let anchors = ANCHORS
         .get_or_init(|| {
-            TrustAnchors::from_pem(include_bytes!("../tests/fixtures/pki/anchors.pem"))
+            TrustAnchors::from_pem(include_bytes!("../fixtures/pki/anchors.pem"))
                 .expect("fixture anchors")
         })
         .clone();
@@ -64,7 +66,7 @@ pub(crate) fn upload_check(data: &[u8]) {
         .expect("fixture topic");
     let check = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
         .trust_anchors(anchors)
-        .expected_public_key(include_bytes!("../tests/fixtures/pki/customer_b.spki.der"))
+        .expected_public_key(include_bytes!("../fixtures/pki/customer_b.spki.der"))
         .previous_topic(&previous);
     match check.check(data) {
         Ok(cert) => assert_eq!(cert.topic(), &previous),
@@ -86,7 +88,7 @@ pub(crate) fn upload_check(data: &[u8]) {
     static NEXT_ROOT: std::sync::OnceLock<TrustAnchors> = std::sync::OnceLock::new();
     let next_root = NEXT_ROOT
         .get_or_init(|| {
-            TrustAnchors::from_pem(include_bytes!("../tests/fixtures/rotation/next_root.pem"))
+            TrustAnchors::from_pem(include_bytes!("../fixtures/rotation/next_root.pem"))
                 .expect("fixture root")
         })
         .clone();
@@ -114,12 +116,12 @@ pub(crate) fn anchors(data: &[u8]) {
                 assert_der_round_trip(&c.to_der().expect("re-encodes"));
             }
         }
-        let push = PushCertificate::parse(include_bytes!("../tests/fixtures/pki/push_b.pem"))
+        let push = PushCertificate::parse(include_bytes!("../fixtures/pki/push_b.pem"))
             .expect("fixture");
         let _ = anchors.verify(&push, datetime!(2025-12-28 12:00 UTC));
         let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
             .trust_anchors(anchors)
-            .check(include_bytes!("../tests/fixtures/pki/push_b_chain.pem"));
+            .check(include_bytes!("../fixtures/pki/push_b_chain.pem"));
     }
 }
 
@@ -131,7 +133,7 @@ pub(crate) fn signed_request(data: &[u8]) {
     if let Ok(req) = SignedRequest::parse(data) {
         let anchors = VENDOR_ANCHORS.get_or_init(|| {
             TrustAnchors::from_pem(include_bytes!(
-                "../tests/fixtures/pki/vendor_intermediates.pem"
+                "../fixtures/pki/vendor_intermediates.pem"
             ))
             .expect("fixture anchors")
         });
