@@ -10,7 +10,10 @@ fn replay_every_corpus_file() {
     // The corpus lives beside the fuzz workspace, in the repository only:
     // the published package tests itself without it.
     if !root.is_dir() {
-        eprintln!("{}: no fuzz corpus here (an unpacked package): skipped", root.display());
+        eprintln!(
+            "{}: no fuzz corpus here (an unpacked package): skipped",
+            root.display()
+        );
         return;
     }
     let mut total = 0;

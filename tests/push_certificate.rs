@@ -295,9 +295,7 @@ fn every_non_der_variant_is_refused() {
         rdns.remove(1);
         tbs[5] = non_der::wrap(name_h, &rdns);
     });
-    let explicit_v1 =
-        include_bytes!("fixtures/explicit_default_version.der")
-            .to_vec();
+    let explicit_v1 = include_bytes!("fixtures/explicit_default_version.der").to_vec();
     for (name, bytes) in [
         ("explicit critical FALSE", explicit_critical_false),
         ("GeneralizedTime before 2050", generalized_before_2050),

@@ -116,8 +116,8 @@ pub(crate) fn anchors(data: &[u8]) {
                 assert_der_round_trip(&c.to_der().expect("re-encodes"));
             }
         }
-        let push = PushCertificate::parse(include_bytes!("../fixtures/pki/push_b.pem"))
-            .expect("fixture");
+        let push =
+            PushCertificate::parse(include_bytes!("../fixtures/pki/push_b.pem")).expect("fixture");
         let _ = anchors.verify(&push, datetime!(2025-12-28 12:00 UTC));
         let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
             .trust_anchors(anchors)
@@ -132,10 +132,8 @@ pub(crate) fn signed_request(data: &[u8]) {
     static VENDOR_ANCHORS: std::sync::OnceLock<TrustAnchors> = std::sync::OnceLock::new();
     if let Ok(req) = SignedRequest::parse(data) {
         let anchors = VENDOR_ANCHORS.get_or_init(|| {
-            TrustAnchors::from_pem(include_bytes!(
-                "../fixtures/pki/vendor_intermediates.pem"
-            ))
-            .expect("fixture anchors")
+            TrustAnchors::from_pem(include_bytes!("../fixtures/pki/vendor_intermediates.pem"))
+                .expect("fixture anchors")
         });
         let _ = req.verify_with_anchors(anchors, datetime!(2025-12-28 12:00 UTC));
         assert_eq!(
