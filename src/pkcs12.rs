@@ -447,35 +447,18 @@ pub(crate) fn write<R: CryptoRng + ?Sized>(
     // The MAC over the authenticated safe.
     let mut mac_salt = [0u8; 16];
     rng.fill_bytes(&mut mac_salt);
+    macro_rules! mac_of {
+        ($d:ty) => {
+            pkcs12_hmac!($d, password, &mac_salt, WRITE_ITERATIONS, &auth_safe)
+                .map_err(|_| Pkcs12Error::Write)?
+                .finalize()
+                .into_bytes()
+                .to_vec()
+        };
+    }
     let (digest_oid, mac) = match profile {
-        Pkcs12Profile::Modern => (
-            SHA256,
-            pkcs12_hmac!(
-                sha2::Sha256,
-                password,
-                &mac_salt,
-                WRITE_ITERATIONS,
-                &auth_safe
-            )
-            .map_err(|_| Pkcs12Error::Write)?
-            .finalize()
-            .into_bytes()
-            .to_vec(),
-        ),
-        Pkcs12Profile::Legacy => (
-            SHA1,
-            pkcs12_hmac!(
-                sha1::Sha1,
-                password,
-                &mac_salt,
-                WRITE_ITERATIONS,
-                &auth_safe
-            )
-            .map_err(|_| Pkcs12Error::Write)?
-            .finalize()
-            .into_bytes()
-            .to_vec(),
-        ),
+        Pkcs12Profile::Modern => (SHA256, mac_of!(sha2::Sha256)),
+        Pkcs12Profile::Legacy => (SHA1, mac_of!(sha1::Sha1)),
     };
     let pfx = pkcs12::pfx::Pfx {
         version: pkcs12::pfx::Version::V3,
