@@ -361,18 +361,11 @@ impl SignedRequest {
             return Err(SignedRequestError::VendorNotYetValid { not_before });
         }
         // The file's other certificates, as untrusted candidate intermediates.
-        let extra = self
-            .chain
-            .iter()
-            .skip(1)
-            .map(|der| Authority::from_der(der))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(SignedRequestError::Chain)?;
         let path = anchors
             .verify_parts(
                 &vendor.der,
                 &vendor.parts,
-                &extra,
+                &checked.others,
                 Some(now),
                 Policy::Vendor,
             )
@@ -382,14 +375,7 @@ impl SignedRequest {
             csr: checked.csr,
             chain_subjects: checked.chain_subjects,
             vendor_not_after: not_after,
-            path: path
-                .iter()
-                .map(|der| {
-                    Certificate::read(der)
-                        .map(|p| crate::name::rfc4514_der(part(der, &p.subject)))
-                        .unwrap_or_default()
-                })
-                .collect(),
+            path: path.into_iter().map(|(_, subject)| subject).collect(),
         })
     }
 
@@ -439,15 +425,18 @@ impl SignedRequest {
             .into_iter()
             .find(|d| d.verify(&key, &self.csr_der, &self.signature))
             .ok_or(SignedRequestError::SignatureMismatch)?;
-        let chain_subjects = self
+        // Every other certificate of the chain, read once: for its subject
+        // here, as a candidate intermediate in a full verification.
+        let others = self
             .chain
             .iter()
-            .map(|der| {
-                Certificate::read(der)
-                    .map(|p| crate::name::rfc4514_der(part(der, &p.subject)))
-                    .map_err(SignedRequestError::Chain)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+            .skip(1)
+            .map(|der| Authority::from_der(der))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(SignedRequestError::Chain)?;
+        let chain_subjects = core::iter::once(subject())
+            .chain(others.iter().map(|a| a.subject.clone()))
+            .collect();
         let convert = |t| {
             asn1::to_datetime(t).map_err(|e| SignedRequestError::Chain(ParseError::malformed(&e)))
         };
@@ -457,6 +446,7 @@ impl SignedRequest {
             digest,
             csr,
             chain_subjects,
+            others,
             vendor: Vendor {
                 der: vendor_der.clone(),
                 parts,
@@ -471,6 +461,8 @@ struct Vendor {
 }
 
 struct Checked {
+    /// The chain's certificates after the vendor's.
+    others: Vec<Authority>,
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
     digest: DigestAlgorithm,

@@ -484,8 +484,9 @@ impl TrustAnchors {
     }
 
     /// Verifies a certificate already read, trying the untrusted `extra`
-    /// certificates as intermediates too; returns the path's DER, root first.
-    /// Without `now`, validity periods are not judged.
+    /// certificates as intermediates too; returns each issuer on the path,
+    /// root first, as its DER and its subject. Without `now`, validity
+    /// periods are not judged.
     pub(crate) fn verify_parts(
         &self,
         der: &[u8],
@@ -493,10 +494,14 @@ impl TrustAnchors {
         extra: &[Authority],
         now: Option<OffsetDateTime>,
         policy: Policy,
-    ) -> Result<Vec<Vec<u8>>, TrustError> {
+    ) -> Result<Vec<(Vec<u8>, String)>, TrustError> {
         let mut search = Search::new(self, extra, now, policy);
         search.path_from(der, parts, 0, 0)?;
-        Ok(search.path.iter().map(|a| a.der.clone()).collect())
+        Ok(search
+            .path
+            .iter()
+            .map(|a| (a.der.clone(), a.subject.clone()))
+            .collect())
     }
 }
 

@@ -184,7 +184,7 @@ impl VendorSigner {
             })?;
         // The file's order: the vendor certificate, then upwards to the root.
         let mut chain = vec![der.to_vec()];
-        chain.extend(path.into_iter().rev());
+        chain.extend(path.into_iter().rev().map(|(der, _)| der));
         Ok(chain)
     }
 
