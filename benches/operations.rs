@@ -145,7 +145,7 @@ fn upload(c: &mut Criterion) {
 fn signing(c: &mut Criterion) {
     use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Signer as _};
     let key = PrivateKey::parse(&fixture("vendor.key")).unwrap();
-    let csr = PushCsr::from_pem(&fixture("customer_b.csr")).unwrap();
+    let csr = PushCsr::parse(&fixture("customer_b.csr")).unwrap();
     let raw = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.as_rsa().clone());
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     c.bench_function("S0 rsa sign blinded", |b| {
@@ -162,11 +162,16 @@ fn signing(c: &mut Criterion) {
         &fixture("vendor.pem"),
         &key,
         &fixture("vendor_intermediates.pem"),
-        time::macros::datetime!(2025-12-28 12:00 UTC),
     )
     .unwrap();
+    let now = time::macros::datetime!(2025-12-28 12:00 UTC);
     c.bench_function("S1 vendor sign to signedCSR", |b| {
-        b.iter(|| vendor.sign(black_box(&csr), &mut rng).unwrap().to_base64())
+        b.iter(|| {
+            vendor
+                .sign(black_box(&csr), now, &mut rng)
+                .unwrap()
+                .to_base64()
+        })
     });
     let w = workload();
     c.bench_function("R1 read and verify signedCSR", |b| {

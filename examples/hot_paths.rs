@@ -63,13 +63,17 @@ fn main() {
                 &fixture("vendor.pem"),
                 &key,
                 &fixture("vendor_intermediates.pem"),
-                now,
             )
             .expect("vendor");
-            let csr = PushCsr::from_pem(&fixture("customer_b.csr")).expect("csr");
+            let csr = PushCsr::parse(&fixture("customer_b.csr")).expect("csr");
             let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-            (0..n)
-                .for_each(|_| sink += vendor.sign(&csr, &mut rng).expect("sign").to_base64().len());
+            (0..n).for_each(|_| {
+                sink += vendor
+                    .sign(&csr, now, &mut rng)
+                    .expect("sign")
+                    .to_base64()
+                    .len()
+            });
         }
         "r1" => {
             let b64 = fixture("built_by_crate.signedcsr.b64");

@@ -21,9 +21,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &std::fs::read(dir.join("vendor.pem"))?,
         &vendor_key,
         &std::fs::read(dir.join("vendor_intermediates.pem"))?,
-        datetime!(2025-12-28 12:00 UTC),
     )?;
-    let signed = vendor.sign(&csr, &mut rng)?;
+    let signed = vendor.sign(&csr, datetime!(2025-12-28 12:00 UTC), &mut rng)?;
     std::fs::write(dir.join("built_by_crate.signedcsr.b64"), signed.to_base64())?;
     std::fs::write(dir.join("built_by_crate.signedcsr.plist"), signed.to_xml())?;
     Ok(())

@@ -136,11 +136,12 @@ impl PushCsr {
     }
 
     /// Reads a request from PEM (`CERTIFICATE REQUEST` or `NEW CERTIFICATE
-    /// REQUEST`) or DER, told apart by content, and verifies its self-signature.
+    /// REQUEST`) or DER, told apart by content, and verifies its
+    /// self-signature; like every other `parse` of the crate.
     ///
     /// # Errors
     /// As [`from_der`](Self::from_der).
-    pub fn from_pem(bytes: &[u8]) -> Result<Self, CsrError> {
+    pub fn parse(bytes: &[u8]) -> Result<Self, CsrError> {
         let mut items = input::der_items(bytes, b"CERTIFICATE REQUEST").or_else(|e| match e {
             crate::ParseError::NoCertificate => input::der_items(bytes, b"NEW CERTIFICATE REQUEST"),
             other => Err(other),
@@ -196,7 +197,7 @@ impl PushCsr {
 ///     .country("JP")
 ///     .email_address("admin@example.org")
 ///     .build(&key, &mut rng)?;
-/// assert_eq!(csr.spki_der(), key.public_key_der());
+/// assert_eq!(csr.spki_der(), key.spki_der());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -324,8 +325,10 @@ impl CsrBuilder {
         key: &PrivateKey,
         rng: &mut R,
     ) -> Result<PushCsr, CsrError> {
-        if key.bits() < crate::MIN_RSA_BITS {
-            return Err(CsrError::KeyTooSmall { bits: key.bits() });
+        if key.key_bits() < crate::MIN_RSA_BITS {
+            return Err(CsrError::KeyTooSmall {
+                bits: key.key_bits(),
+            });
         }
         let subject = self.subject()?;
         let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.as_rsa().clone());

@@ -90,9 +90,9 @@ impl PushIdentity {
     /// # Errors
     /// [`IdentityError::KeyMismatch`] when the key is not the certificate's.
     pub fn new(certificate: PushCertificate, key: PrivateKey) -> Result<Self, IdentityError> {
-        if !crate::upload_check::same_public_key(certificate.spki_der(), key.public_key_der()) {
+        if !crate::upload_check::same_public_key(certificate.spki_der(), key.spki_der()) {
             return Err(IdentityError::KeyMismatch {
-                key_sha256: crate::signature::sha256_hex(key.public_key_der()),
+                key_sha256: crate::signature::sha256_hex(key.spki_der()),
                 certificate_sha256: crate::signature::sha256_hex(certificate.spki_der()),
             });
         }
@@ -222,7 +222,7 @@ impl PushIdentity {
             let parts = crate::certificate::Certificate::read(der).ok()?;
             crate::upload_check::same_public_key(
                 crate::certificate::part(der, &parts.spki),
-                key.public_key_der(),
+                key.spki_der(),
             )
             .then_some(parts)
         });

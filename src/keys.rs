@@ -282,12 +282,12 @@ impl PrivateKey {
     }
 
     /// The public key's SubjectPublicKeyInfo DER.
-    pub fn public_key_der(&self) -> &[u8] {
+    pub fn spki_der(&self) -> &[u8] {
         &self.spki_der
     }
 
     /// The modulus length in bits.
-    pub fn bits(&self) -> usize {
+    pub fn key_bits(&self) -> usize {
         self.inner.n().bit_width() as usize
     }
 
@@ -300,7 +300,7 @@ impl PrivateKey {
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PrivateKey")
-            .field("bits", &self.bits())
+            .field("key_bits", &self.key_bits())
             .field("public_key_sha256", &sha256_hex(&self.spki_der))
             .finish_non_exhaustive()
     }

@@ -34,6 +34,16 @@ mod trust_anchors;
 mod upload_check;
 mod vendor_signer;
 
+// The foreign crates whose types appear in the public API, so a caller
+// names exactly the versions this crate was built with.
+pub use der::asn1::ObjectIdentifier;
+pub use rand_core;
+pub use rsa;
+#[cfg(feature = "rustls")]
+pub use rustls_pki_types;
+pub use time;
+pub use zeroize;
+
 pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
 pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};

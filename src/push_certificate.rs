@@ -25,7 +25,7 @@ use crate::topic::Topic;
 ///     cert.topic().as_str(),
 ///     "com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f"
 /// );
-/// assert_eq!(cert.rsa_key_bits(), 2048);
+/// assert_eq!(cert.key_bits(), 2048);
 /// # Ok::<(), mdm_push_cert::ParseError>(())
 /// ```
 #[derive(Clone)]
@@ -278,7 +278,7 @@ impl PushCertificate {
     }
 
     /// The RSA modulus length in bits.
-    pub fn rsa_key_bits(&self) -> usize {
+    pub fn key_bits(&self) -> usize {
         self.key_bits
     }
 

@@ -146,7 +146,8 @@ impl UploadCheck {
             }
             Err(e) => return Err(e.into()),
         };
-        self.check_certificate(cert)
+        self.check_certificate(&cert)?;
+        Ok(cert)
     }
 
     /// Runs the checks on an uploaded PKCS#12 file (`.p12`, DER or bare
@@ -164,23 +165,36 @@ impl UploadCheck {
         password: &str,
     ) -> Result<crate::PushIdentity, UploadError> {
         let identity = crate::PushIdentity::from_pkcs12(bytes, password)?;
-        self.check_certificate(identity.certificate().clone())?;
+        self.check_certificate(identity.certificate())?;
         Ok(identity)
     }
 
-    /// Runs the checks after reading, on a certificate already parsed.
+    /// Runs the checks after reading, on a certificate already parsed. It
+    /// borrows the certificate, so a refused upload can still be reported
+    /// (its topic, serial, dates) without reading it again.
+    ///
+    /// ```
+    /// # use mdm_push_cert::{PushCertificate, UploadCheck, UploadError, time::OffsetDateTime};
+    /// # fn handle(bytes: &[u8], check: &UploadCheck) -> Result<(), UploadError> {
+    /// let cert = PushCertificate::parse(bytes)?;
+    /// if let Err(e) = check.check_certificate(&cert) {
+    ///     eprintln!("refused upload for topic {}: {e}", cert.topic());
+    ///     return Err(e);
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`check`](Self::check).
-    pub fn check_certificate(&self, cert: PushCertificate) -> Result<PushCertificate, UploadError> {
+    pub fn check_certificate(&self, cert: &PushCertificate) -> Result<(), UploadError> {
         if self.require_push_marker && !cert.has_push_marker() {
             return Err(UploadError::InvalidCertificate {
                 reason: InvalidReason::MissingPushMarker,
             });
         }
         match &self.anchors {
-            Some(a) => a.verify(&cert, self.now)?,
-            None => TrustAnchors::apple().verify(&cert, self.now)?,
+            Some(a) => a.verify(cert, self.now)?,
+            None => TrustAnchors::apple().verify(cert, self.now)?,
         }
         if let Some(expected) = &self.expected_spki
             && !same_public_key(expected, cert.spki_der())
@@ -225,7 +239,7 @@ impl UploadCheck {
                 },
             });
         }
-        Ok(cert)
+        Ok(())
     }
 }
 

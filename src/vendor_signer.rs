@@ -83,7 +83,11 @@ pub struct VendorSigner {
     /// DER of the vendor certificate, then the intermediate(s), then the root.
     chain: Vec<Vec<u8>>,
     subject: String,
+    not_before: OffsetDateTime,
     not_after: OffsetDateTime,
+    /// Each certification authority above the vendor certificate: its
+    /// subject and validity, judged at every signature.
+    authorities: Vec<(String, OffsetDateTime, OffsetDateTime)>,
 }
 
 impl core::fmt::Debug for VendorSigner {
@@ -97,21 +101,22 @@ impl core::fmt::Debug for VendorSigner {
 }
 
 impl VendorSigner {
-    /// A signer for `vendor_certificate` (PEM or DER) and its key, judged at
-    /// `now`. The chain is completed by path validation under Apple's
-    /// embedded anchors: the WWDR CA that issued the certificate (G1 to G6,
-    /// RSA or ECDSA) and its root.
+    /// A signer for `vendor_certificate` (PEM or DER) and its key. The chain
+    /// is completed by path validation under Apple's embedded anchors: the
+    /// WWDR CA that issued the certificate (G1 to G6, RSA or ECDSA) and its
+    /// root, every signature and CA constraint checked.
+    ///
+    /// Validity is not judged here but at each [`sign`](Self::sign), which
+    /// takes the time: a signer made once stays correct for as long as the
+    /// server runs, and refuses to sign once the vendor certificate (or a CA
+    /// above it) has expired.
     ///
     /// # Errors
     /// [`VendorError`] for a certificate that is not an MDM vendor
-    /// certificate, a key that does not belong to it, a certificate outside
-    /// its validity at `now`, or an issuer that is not a known WWDR CA.
-    pub fn new(
-        vendor_certificate: &[u8],
-        vendor_key: &PrivateKey,
-        now: OffsetDateTime,
-    ) -> Result<Self, VendorError> {
-        Self::build(vendor_certificate, vendor_key, &TrustAnchors::apple(), now)
+    /// certificate, a key that does not belong to it, or an issuer that is
+    /// not a known WWDR CA.
+    pub fn new(vendor_certificate: &[u8], vendor_key: &PrivateKey) -> Result<Self, VendorError> {
+        Self::build(vendor_certificate, vendor_key, &TrustAnchors::apple())
     }
 
     /// As [`new`](Self::new), under the caller's anchors: Apple's with an
@@ -124,9 +129,8 @@ impl VendorSigner {
         vendor_certificate: &[u8],
         vendor_key: &PrivateKey,
         anchors: &TrustAnchors,
-        now: OffsetDateTime,
     ) -> Result<Self, VendorError> {
-        Self::build(vendor_certificate, vendor_key, anchors, now)
+        Self::build(vendor_certificate, vendor_key, anchors)
     }
 
     /// As [`new`](Self::new), with the chain after the vendor certificate
@@ -140,7 +144,6 @@ impl VendorSigner {
         vendor_certificate: &[u8],
         vendor_key: &PrivateKey,
         chain_pem: &[u8],
-        now: OffsetDateTime,
     ) -> Result<Self, VendorError> {
         let (vendor_der, _) = Self::read_vendor(vendor_certificate)?;
         // The vendor certificate itself may sit in the chain file; it is no anchor.
@@ -153,7 +156,7 @@ impl VendorSigner {
                 .map(Vec::as_slice),
         )
         .map_err(VendorError::Chain)?;
-        Self::build(vendor_certificate, vendor_key, &anchors, now)
+        Self::build(vendor_certificate, vendor_key, &anchors)
     }
 
     /// The chain Apple expects for a vendor certificate (PEM or DER): the
@@ -209,10 +212,9 @@ impl VendorSigner {
         vendor_certificate: &[u8],
         vendor_key: &PrivateKey,
         anchors: &TrustAnchors,
-        now: OffsetDateTime,
     ) -> Result<Self, VendorError> {
         let (der, parts) = Self::read_vendor(vendor_certificate)?;
-        if part(&der, &parts.spki) != vendor_key.public_key_der() {
+        if part(&der, &parts.spki) != vendor_key.spki_der() {
             return Err(VendorError::KeyMismatch);
         }
         let convert = |t| {
@@ -220,28 +222,66 @@ impl VendorSigner {
         };
         let not_before = convert(parts.not_before)?;
         let not_after = convert(parts.not_after)?;
-        if now < not_before {
-            return Err(VendorError::NotYetValid { not_before });
+        let chain = Self::chain(&der, &parts, anchors, None)?;
+        let mut authorities = Vec::with_capacity(chain.len().saturating_sub(1));
+        for ca in chain.iter().skip(1) {
+            let (nb, na) =
+                crate::certificate::validity_of_der(ca).map_err(VendorError::Certificate)?;
+            let parts = Certificate::read(ca).map_err(VendorError::Certificate)?;
+            authorities.push((crate::name::rfc4514_der(part(ca, &parts.subject)), nb, na));
         }
-        if now > not_after {
-            return Err(VendorError::Expired { not_after });
-        }
-        let chain = Self::chain(&der, &parts, anchors, Some(now))?;
         Ok(Self {
             key: rsa::pkcs1v15::SigningKey::new(vendor_key.as_rsa().clone()),
             chain,
             subject: crate::name::rfc4514_der(part(&der, &parts.subject)),
+            not_before,
             not_after,
+            authorities,
         })
     }
+
     /// The vendor certificate's subject.
     pub fn subject(&self) -> &str {
         &self.subject
     }
 
+    /// The start of the vendor certificate's validity.
+    pub fn not_before(&self) -> OffsetDateTime {
+        self.not_before
+    }
+
     /// The end of the vendor certificate's validity.
     pub fn not_after(&self) -> OffsetDateTime {
         self.not_after
+    }
+
+    /// Whether the signer may sign at `now`: the vendor certificate and every
+    /// CA above it are inside their validity (both ends inclusive).
+    ///
+    /// # Errors
+    /// [`VendorError::NotYetValid`], [`VendorError::Expired`], or
+    /// [`VendorError::Untrusted`] with [`TrustError::IssuerNotValid`] for a CA.
+    pub fn check_validity(&self, now: OffsetDateTime) -> Result<(), VendorError> {
+        if now < self.not_before {
+            return Err(VendorError::NotYetValid {
+                not_before: self.not_before,
+            });
+        }
+        if now > self.not_after {
+            return Err(VendorError::Expired {
+                not_after: self.not_after,
+            });
+        }
+        for (subject, not_before, not_after) in &self.authorities {
+            if now < *not_before || now > *not_after {
+                return Err(VendorError::Untrusted(TrustError::IssuerNotValid {
+                    subject: subject.clone(),
+                    not_before: *not_before,
+                    not_after: *not_after,
+                }));
+            }
+        }
+        Ok(())
     }
 
     /// The chain that goes into signed requests: vendor certificate first.
@@ -250,18 +290,24 @@ impl VendorSigner {
     }
 
     /// Signs the request's DER with RSA PKCS#1 v1.5 / SHA-256, blinded with
-    /// `rng`, and returns the signedCSR.
+    /// `rng`, and returns the signedCSR, if the vendor certificate and its
+    /// CAs are valid at `now` (Apple refuses a request signed with an
+    /// expired vendor certificate).
     ///
     /// The request's self-signature was verified when it was read or built.
     ///
     /// # Errors
-    /// [`VendorError::CsrKeyTooSmall`] for a key under 2048 bits,
-    /// [`VendorError::Signing`] if the signature operation fails.
+    /// As [`check_validity`](Self::check_validity);
+    /// [`VendorError::CsrKeyTooSmall`] for a key under
+    /// [`MIN_RSA_BITS`](crate::MIN_RSA_BITS), [`VendorError::Signing`] if
+    /// the signature operation fails.
     pub fn sign<R: CryptoRng + ?Sized>(
         &self,
         csr: &PushCsr,
+        now: OffsetDateTime,
         rng: &mut R,
     ) -> Result<SignedRequest, VendorError> {
+        self.check_validity(now)?;
         if csr.key_bits() < MIN_RSA_BITS {
             return Err(VendorError::CsrKeyTooSmall {
                 bits: csr.key_bits(),
@@ -287,9 +333,10 @@ impl VendorSigner {
     pub fn sign_csr_bytes<R: CryptoRng + ?Sized>(
         &self,
         csr: &[u8],
+        now: OffsetDateTime,
         rng: &mut R,
     ) -> Result<SignedRequest, VendorError> {
-        let csr = PushCsr::from_pem(csr).map_err(VendorError::Csr)?;
-        self.sign(&csr, rng)
+        let csr = PushCsr::parse(csr).map_err(VendorError::Csr)?;
+        self.sign(&csr, now, rng)
     }
 }

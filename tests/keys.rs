@@ -41,7 +41,7 @@ fn every_openssl_encryption_reads_with_the_password() {
     ] {
         let key = PrivateKey::parse_with_password(bytes, b"secret")
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(key.public_key_der(), spki, "{name}");
+        assert_eq!(key.spki_der(), spki, "{name}");
         // Without the password: says so.
         assert_eq!(
             PrivateKey::parse(bytes).unwrap_err(),
@@ -62,7 +62,7 @@ fn micromdm_legacy_key_reads() {
     // micromdm's ProviderPrivateKey.key (MIT): DES-EDE3-CBC, password "secret".
     let bytes = include_bytes!("fixtures/thirdparty/micromdm_testdata_ProviderPrivateKey.key");
     let key = PrivateKey::parse_with_password(bytes, b"secret").unwrap();
-    assert!(key.bits() >= 2048);
+    assert!(key.key_bits() >= 2048);
     assert_eq!(
         PrivateKey::parse_with_password(bytes, b"wrong").unwrap_err(),
         KeyError::WrongPassword
@@ -96,21 +96,21 @@ fn keys_at_rest_round_trip() {
         .unwrap();
     assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
     let back = PrivateKey::parse_with_password(pem.as_bytes(), b"correct horse").unwrap();
-    assert_eq!(back.public_key_der(), key.public_key_der());
+    assert_eq!(back.spki_der(), key.spki_der());
     let der = key.to_encrypted_pkcs8_der(b"pw", &mut rng).unwrap();
     assert_eq!(
         PrivateKey::parse_with_password(&der, b"pw")
             .unwrap()
-            .public_key_der(),
-        key.public_key_der()
+            .spki_der(),
+        key.spki_der()
     );
     // Two encryptions differ (fresh salt and IV from the RNG).
     assert_ne!(der, key.to_encrypted_pkcs8_der(b"pw", &mut rng).unwrap());
     // The unencrypted DER export reads back, and no secret is in Debug.
     let plain = key.to_pkcs8_der().unwrap();
     assert_eq!(
-        PrivateKey::parse(&plain).unwrap().public_key_der(),
-        key.public_key_der()
+        PrivateKey::parse(&plain).unwrap().spki_der(),
+        key.spki_der()
     );
     let debug = format!("{key:?}");
     assert!(

@@ -143,7 +143,7 @@ proptest! {
         data[pos] = byte;
         let _ = PushCertificate::parse(&data);
         let _ = SignedRequest::parse(&data);
-        let _ = PushCsr::from_pem(&data);
+        let _ = PushCsr::parse(&data);
         let _ = PrivateKey::parse(&data);
     }
 
@@ -227,8 +227,8 @@ proptest! {
 fn issue(nb: OffsetDateTime, na: OffsetDateTime) -> Vec<u8> {
     use std::sync::OnceLock;
     static CSR: OnceLock<PushCsr> = OnceLock::new();
-    let csr = CSR
-        .get_or_init(|| PushCsr::from_pem(include_bytes!("fixtures/pki/customer_b.csr")).unwrap());
+    let csr =
+        CSR.get_or_init(|| PushCsr::parse(include_bytes!("fixtures/pki/customer_b.csr")).unwrap());
     let key = PrivateKey::parse(include_bytes!("fixtures/pki/aai2.key")).unwrap();
     let mut portal = portal::Portal::new(include_bytes!("fixtures/pki/aai2.pem"), key).unwrap();
     portal

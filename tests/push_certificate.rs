@@ -18,7 +18,7 @@ fn reads_pem_and_exposes_fields() {
     assert_eq!(c.topic().to_string(), TOPIC_A);
     assert_eq!(c.not_before(), datetime!(2025-12-20 0:00 UTC));
     assert_eq!(c.not_after(), datetime!(2026-12-19 23:59:59 UTC));
-    assert_eq!(c.rsa_key_bits(), 2048);
+    assert_eq!(c.key_bits(), 2048);
     assert!(c.has_push_marker());
     assert!(c.subject().contains("APSP:6c1b2f9e"), "{}", c.subject());
     assert!(

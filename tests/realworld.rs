@@ -86,7 +86,7 @@ fn apple_push_certificates_parse_and_verify() {
         assert_eq!(c.issuer(), e.issuer, "{}", e.file);
         assert_eq!(c.serial_hex().replace(':', ""), e.serial, "{}", e.file);
         assert!(c.has_push_marker(), "{}", e.file);
-        assert_eq!(c.rsa_key_bits(), 2048, "{}", e.file);
+        assert_eq!(c.key_bits(), 2048, "{}", e.file);
         assert!(
             c.issuer().contains("Apple Application Integration 2"),
             "{}",

@@ -34,26 +34,20 @@ fn vendor_anchors() -> TrustAnchors {
 
 fn vendor() -> VendorSigner {
     let key = PrivateKey::parse(pki!("vendor.key")).unwrap();
-    VendorSigner::with_chain(
-        pki!("vendor.pem"),
-        &key,
-        pki!("vendor_intermediates.pem"),
-        NOW,
-    )
-    .unwrap()
+    VendorSigner::with_chain(pki!("vendor.pem"), &key, pki!("vendor_intermediates.pem")).unwrap()
 }
 
 #[test]
 fn keys_in_every_encoding() {
     let pkcs8 = PrivateKey::parse(pki!("customer_b.key")).unwrap();
     let pkcs1 = PrivateKey::parse(pki!("customer_b.pkcs1.key")).unwrap();
-    assert_eq!(pkcs8.public_key_der(), pki!("customer_b.spki.der"));
-    assert_eq!(pkcs1.public_key_der(), pki!("customer_b.spki.der"));
-    assert_eq!(pkcs8.bits(), 2048);
+    assert_eq!(pkcs8.spki_der(), pki!("customer_b.spki.der"));
+    assert_eq!(pkcs1.spki_der(), pki!("customer_b.spki.der"));
+    assert_eq!(pkcs8.key_bits(), 2048);
     let again = PrivateKey::parse(pkcs8.to_pkcs1_pem().unwrap().as_bytes()).unwrap();
-    assert_eq!(again.public_key_der(), pkcs8.public_key_der());
+    assert_eq!(again.spki_der(), pkcs8.spki_der());
     let again = PrivateKey::parse(pkcs1.to_pkcs8_pem().unwrap().as_bytes()).unwrap();
-    assert_eq!(again.public_key_der(), pkcs8.public_key_der());
+    assert_eq!(again.spki_der(), pkcs8.spki_der());
     assert_eq!(
         PrivateKey::parse(pki!("customer_b.encrypted.key")).unwrap_err(),
         KeyError::Encrypted
@@ -88,7 +82,7 @@ fn private_keys_never_show_in_debug() {
     let key = PrivateKey::parse(pki!("customer_b.key")).unwrap();
     let debug = format!("{key:?}");
     assert!(
-        debug.starts_with("PrivateKey { bits: 2048, public_key_sha256:"),
+        debug.starts_with("PrivateKey { key_bits: 2048, public_key_sha256:"),
         "{debug}"
     );
     let pem = key.to_pkcs8_pem().unwrap();
@@ -111,14 +105,14 @@ fn generated_keys_are_at_least_2048_bits() {
 
 #[test]
 fn openssl_requests_parse_and_verify() {
-    let pem = PushCsr::from_pem(pki!("customer_b.csr")).unwrap();
+    let pem = PushCsr::parse(pki!("customer_b.csr")).unwrap();
     let der = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();
     assert_eq!(pem, der);
     assert_eq!(pem.spki_der(), pki!("customer_b.spki.der"));
     assert_eq!(pem.key_bits(), 2048);
     assert_eq!(pem.signature_digest(), DigestAlgorithm::Sha256);
     assert_eq!(pem.subject(), "C=JP,O=Example Customer,CN=Customer b");
-    assert_eq!(PushCsr::from_pem(pem.to_pem().as_bytes()).unwrap(), pem);
+    assert_eq!(PushCsr::parse(pem.to_pem().as_bytes()).unwrap(), pem);
 }
 
 #[test]
@@ -138,7 +132,7 @@ fn altered_requests_are_refused() {
         CsrError::Input(_)
     ));
     assert!(matches!(
-        PushCsr::from_pem(pki!("push_b.pem")).unwrap_err(),
+        PushCsr::parse(pki!("push_b.pem")).unwrap_err(),
         CsrError::Input(_)
     ));
 }
@@ -162,7 +156,7 @@ fn built_request_is_what_openssl_verified() {
             .unwrap()
             .starts_with("Certificate request self-signature verify OK")
     );
-    assert_eq!(csr.spki_der(), key.public_key_der());
+    assert_eq!(csr.spki_der(), key.spki_der());
     // RFC 4514 order, exactly as `openssl req -subject -nameopt RFC2253` printed it.
     let openssl = std::str::from_utf8(pki!("built_by_crate.csr.openssl-verify.txt")).unwrap();
     let line = openssl
@@ -203,12 +197,12 @@ fn builder_defaults_and_bad_fields() {
 #[test]
 fn vendor_signature_equals_openssl_dgst() {
     let csr = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();
-    let signed = vendor().sign(&csr, &mut rng()).unwrap();
+    let signed = vendor().sign(&csr, NOW, &mut rng()).unwrap();
     // `openssl dgst -sha256 -sign vendor.key customer_b.csr.der`
     assert_eq!(signed.signature(), pki!("customer_b.csr.sha256.sig"));
     let built = PushCsr::from_der(pki!("built_by_crate.csr.der")).unwrap();
     assert_eq!(
-        vendor().sign(&built, &mut rng()).unwrap().signature(),
+        vendor().sign(&built, NOW, &mut rng()).unwrap().signature(),
         pki!("built_by_crate.csr.sha256.sig")
     );
 }
@@ -219,39 +213,58 @@ fn vendor_signer_refusals() {
     let customer_key = PrivateKey::parse(pki!("customer_b.key")).unwrap();
     let chain = pki!("vendor_intermediates.pem");
     assert_eq!(
-        VendorSigner::with_chain(pki!("vendor.pem"), &customer_key, chain, NOW).unwrap_err(),
+        VendorSigner::with_chain(pki!("vendor.pem"), &customer_key, chain).unwrap_err(),
         VendorError::KeyMismatch
     );
     assert!(matches!(
-        VendorSigner::with_chain(pki!("vendor_no_marker.pem"), &vendor_key, chain, NOW)
-            .unwrap_err(),
+        VendorSigner::with_chain(pki!("vendor_no_marker.pem"), &vendor_key, chain).unwrap_err(),
         VendorError::NotVendorCertificate { .. }
     ));
     assert!(matches!(
-        VendorSigner::with_chain(pki!("push_b.pem"), &vendor_key, chain, NOW).unwrap_err(),
+        VendorSigner::with_chain(pki!("push_b.pem"), &vendor_key, chain).unwrap_err(),
         VendorError::NotVendorCertificate { .. }
     ));
+    // Validity is judged at each signature, not when the signer is made:
+    // an expired vendor certificate makes a signer that refuses to sign.
+    let csr = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();
+    let expired = VendorSigner::with_chain(pki!("vendor_expired.pem"), &vendor_key, chain).unwrap();
     assert_eq!(
-        VendorSigner::with_chain(pki!("vendor_expired.pem"), &vendor_key, chain, NOW).unwrap_err(),
+        expired.sign(&csr, NOW, &mut rng()).unwrap_err(),
         VendorError::Expired {
             not_after: datetime!(2024-06-01 0:00 UTC)
         }
     );
     assert_eq!(
-        VendorSigner::with_chain(
-            pki!("vendor.pem"),
-            &vendor_key,
-            chain,
-            datetime!(2025-01-01 0:00 UTC)
-        )
-        .unwrap_err(),
+        expired.check_validity(datetime!(2024-06-01 0:00 UTC)),
+        Ok(())
+    );
+    // One signer, long-lived: too early, inside, at the last second, after.
+    let signer = vendor();
+    assert_eq!(
+        signer
+            .sign(&csr, datetime!(2025-01-01 0:00 UTC), &mut rng())
+            .unwrap_err(),
         VendorError::NotYetValid {
             not_before: datetime!(2025-06-01 0:00 UTC)
         }
     );
+    signer.sign(&csr, NOW, &mut rng()).unwrap();
+    signer.sign(&csr, signer.not_after(), &mut rng()).unwrap();
+    assert_eq!(
+        signer
+            .sign(
+                &csr,
+                signer.not_after() + time::Duration::SECOND,
+                &mut rng()
+            )
+            .unwrap_err(),
+        VendorError::Expired {
+            not_after: signer.not_after()
+        }
+    );
     // The test WWDR CA is not Apple's: without an explicit chain it is unknown.
     assert!(matches!(
-        VendorSigner::new(pki!("vendor.pem"), &vendor_key, NOW).unwrap_err(),
+        VendorSigner::new(pki!("vendor.pem"), &vendor_key).unwrap_err(),
         VendorError::UnknownIssuer { .. }
     ));
     // A 1024-bit request is refused, and so is a forged one.
@@ -261,7 +274,9 @@ fn vendor_signer_refusals() {
         der
     };
     assert_eq!(
-        vendor().sign_csr_bytes(&forged, &mut rng()).unwrap_err(),
+        vendor()
+            .sign_csr_bytes(&forged, NOW, &mut rng())
+            .unwrap_err(),
         VendorError::Csr(CsrError::BadSignature)
     );
 }
@@ -270,7 +285,7 @@ fn vendor_signer_refusals() {
 fn round_trip_build_sign_write_read_verify() {
     let key = PrivateKey::parse(pki!("customer_a.key")).unwrap();
     let csr = CsrBuilder::new().build(&key, &mut rng()).unwrap();
-    let signed = vendor().sign(&csr, &mut rng()).unwrap();
+    let signed = vendor().sign(&csr, NOW, &mut rng()).unwrap();
     let xml = signed.to_xml();
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">"), "{xml}");
     for key in [
@@ -350,7 +365,7 @@ fn pem(der: &[u8]) -> String {
 #[test]
 fn altered_signed_requests_fail_with_the_right_error() {
     let csr = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();
-    let signed = vendor().sign(&csr, &mut rng()).unwrap();
+    let signed = vendor().sign(&csr, NOW, &mut rng()).unwrap();
     // Flip one byte of the signature.
     let mut sig = signed.signature().to_vec();
     sig[10] ^= 1;
@@ -399,7 +414,7 @@ fn altered_signed_requests_fail_with_the_right_error() {
 fn chains_longer_than_the_limit_are_refused() {
     use mdm_push_cert::MAX_CHAIN_LEN;
     let csr = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();
-    let signed = vendor().sign(&csr, &mut rng()).unwrap();
+    let signed = vendor().sign(&csr, NOW, &mut rng()).unwrap();
     let mut chain = signed.chain_der().to_vec();
     while chain.len() <= MAX_CHAIN_LEN {
         chain.push(chain[0].clone());

@@ -195,8 +195,7 @@ fn an_ecdsa_signature_altered_by_one_bit_is_refused() {
 fn the_vendor_side_under_an_ecdsa_wwdr() {
     let key = PrivateKey::parse(pki!("vendor.key")).unwrap();
     // Unknown WWDR generation: named, with what to do.
-    let err =
-        VendorSigner::with_anchors(rot!("vendor_next.pem"), &key, &root_only(), NOW).unwrap_err();
+    let err = VendorSigner::with_anchors(rot!("vendor_next.pem"), &key, &root_only()).unwrap_err();
     let VendorError::UnknownIssuer { issuer, key_id } = &err else {
         panic!("{err:?}")
     };
@@ -207,11 +206,11 @@ fn the_vendor_side_under_an_ecdsa_wwdr() {
     let anchors = root_only()
         .with_intermediates(rot!("next_wwdr.pem"))
         .unwrap();
-    let signer = VendorSigner::with_anchors(rot!("vendor_next.pem"), &key, &anchors, NOW).unwrap();
+    let signer = VendorSigner::with_anchors(rot!("vendor_next.pem"), &key, &anchors).unwrap();
     assert_eq!(signer.chain_der().len(), 3);
     let csr = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(7);
-    let signed = signer.sign(&csr, &mut rng).unwrap();
+    let signed = signer.sign(&csr, NOW, &mut rng).unwrap();
     // The file carries the WWDR CA, so a verifier that only has the root
     // still builds the path through it.
     let file = SignedRequest::parse(signed.to_base64().as_bytes()).unwrap();

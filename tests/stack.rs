@@ -135,7 +135,7 @@ fn every_entry_point_survives_the_worst_inputs_on_a_small_stack() {
                     "UploadCheck::check",
                     UploadCheck::new(now).check(&input).is_ok(),
                 ),
-                ("PushCsr::from_pem", PushCsr::from_pem(&input).is_ok()),
+                ("PushCsr::from_pem", PushCsr::parse(&input).is_ok()),
                 ("PushCsr::from_der", PushCsr::from_der(&input).is_ok()),
                 ("PrivateKey::parse", PrivateKey::parse(&input).is_ok()),
                 (

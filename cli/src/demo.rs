@@ -59,9 +59,8 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     );
 
     step(2, "the vendor signs it (the signedCSR file)");
-    let vendor =
-        VendorSigner::with_chain(VENDOR, &vendor_key, VENDOR_CHAIN, registered_at).map_err(fail)?;
-    let signed = vendor.sign(&csr_a, &mut rng).map_err(fail)?;
+    let vendor = VendorSigner::with_chain(VENDOR, &vendor_key, VENDOR_CHAIN).map_err(fail)?;
+    let signed = vendor.sign(&csr_a, registered_at, &mut rng).map_err(fail)?;
     let upload = signed.to_base64();
     let vendor_anchors = TrustAnchors::from_pem(VENDOR_CHAIN).map_err(fail)?;
     let v = SignedRequest::parse(upload.as_bytes())
@@ -108,8 +107,7 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         .common_name("Example School")
         .build(&key_b, &mut rng)
         .map_err(fail)?;
-    let vendor = VendorSigner::with_chain(VENDOR, &vendor_key, VENDOR_CHAIN, now).map_err(fail)?;
-    vendor.sign(&csr_b, &mut rng).map_err(fail)?;
+    vendor.sign(&csr_b, now, &mut rng).map_err(fail)?;
     outln!("signedCSR made for the renewal; the server stores the new CSR's key");
 
     let check = UploadCheck::new(now)

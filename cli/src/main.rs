@@ -425,18 +425,17 @@ fn run(command: Command) -> Result<u8, Fatal> {
             let cert_bytes = read(&vendor_cert)?;
             let now = now_or(now);
             let signer = match chain {
-                Some(c) => VendorSigner::with_chain(&cert_bytes, &key, &read(&c)?, now),
+                Some(c) => VendorSigner::with_chain(&cert_bytes, &key, &read(&c)?),
                 None => VendorSigner::with_anchors(
                     &cert_bytes,
                     &key,
                     &anchors_for(&[], &intermediates)?,
-                    now,
                 ),
             }
             .map_err(|e| Fatal::file(&vendor_cert, e))?;
-            let request = PushCsr::from_pem(&read(&csr)?).map_err(|e| Fatal::file(&csr, e))?;
+            let request = PushCsr::parse(&read(&csr)?).map_err(|e| Fatal::file(&csr, e))?;
             let signed = signer
-                .sign(&request, &mut rand::rng())
+                .sign(&request, now, &mut rand::rng())
                 .map_err(|e| Fatal::file(&csr, e))?;
             if xml {
                 out!("{}", signed.to_xml());
@@ -542,7 +541,7 @@ fn read_anchors(paths: &[PathBuf]) -> Result<Option<TrustAnchors>, Fatal> {
 /// file, a private key or a public key.
 fn expected_key(path: &Path, password: &PasswordArgs) -> Result<Vec<u8>, Fatal> {
     let bytes = read(path)?;
-    if let Ok(csr) = PushCsr::from_pem(&bytes) {
+    if let Ok(csr) = PushCsr::parse(&bytes) {
         return Ok(csr.spki_der().to_vec());
     }
     // The server's own file: only the request inside matters here.
@@ -550,12 +549,12 @@ fn expected_key(path: &Path, password: &PasswordArgs) -> Result<Vec<u8>, Fatal> 
         return Ok(v.csr.spki_der().to_vec());
     }
     if let Ok(key) = PrivateKey::parse(&bytes) {
-        return Ok(key.public_key_der().to_vec());
+        return Ok(key.spki_der().to_vec());
     }
     if let Some(p) = password.get()?
         && let Ok(key) = PrivateKey::parse_with_password(&bytes, p.as_bytes())
     {
-        return Ok(key.public_key_der().to_vec());
+        return Ok(key.spki_der().to_vec());
     }
     use rsa::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
     let text = String::from_utf8_lossy(&bytes);
@@ -668,7 +667,7 @@ fn inspect(
         if !as_json {
             outln!(
                 "private key:    RSA {} bits, the certificate's (PKCS#12)",
-                identity.key().bits()
+                identity.key().key_bits()
             );
         }
         return Ok(0);
@@ -715,7 +714,7 @@ fn print_certificate(
                 "not_after": rfc3339(c.not_after()),
                 "status": e.status(),
                 "days_remaining": days,
-                "key_bits": c.rsa_key_bits(),
+                "key_bits": c.key_bits(),
                 "sha256": c.sha256_fingerprint_hex(),
                 "push_marker": c.has_push_marker(),
                 "path": path.as_ref().ok(),
@@ -730,7 +729,7 @@ fn print_certificate(
         outln!("not before:     {}", rfc3339(c.not_before()));
         outln!("not after:      {}", rfc3339(c.not_after()));
         outln!("status:         {} ({days} days remaining)", e.status());
-        outln!("key:            RSA {} bits", c.rsa_key_bits());
+        outln!("key:            RSA {} bits", c.key_bits());
         outln!("sha256:         {}", c.sha256_fingerprint_hex());
         outln!(
             "push marker:    {}",
