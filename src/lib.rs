@@ -29,6 +29,8 @@ mod pkcs12;
 mod push_certificate;
 mod signature;
 mod signed_request;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod topic;
 mod trust_anchors;
 mod upload_check;

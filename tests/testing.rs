@@ -1,0 +1,219 @@
+//! The stand-in Apple (feature `testing`): deterministic, shaped like Apple's
+//! PKI, and judged by the crate's own checks as Apple's files are.
+#![cfg(feature = "testing")]
+
+use mdm_push_cert::testing::{StandInApple, VendorCertificateKind};
+use mdm_push_cert::{
+    CsrBuilder, InvalidReason, RetryReason, SignedRequest, SignedRequestError, UploadCheck,
+    UploadError, VendorError, VendorSigner,
+};
+use sha2::Digest as _;
+use time::macros::datetime;
+
+// 2026-12-02T09:00:00Z
+const NOW: time::OffsetDateTime = datetime!(2026-12-02 9:00 UTC);
+
+fn sha256_hex(b: &[u8]) -> String {
+    sha2::Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+#[test]
+fn same_seed_same_bytes() {
+    let a = StandInApple::new(7);
+    let b = StandInApple::new(7);
+    let key = a.customer_key(1).unwrap();
+    assert_eq!(
+        key.to_pkcs8_der().unwrap(),
+        b.customer_key(1).unwrap().to_pkcs8_der().unwrap()
+    );
+    let first = a.first_registration(&key, NOW).unwrap();
+    assert_eq!(first.der(), b.first_registration(&key, NOW).unwrap().der());
+    // Across processes and builds too: the root's bytes for seed 7 are fixed.
+    // (If this changes, every downstream fixture made from seed 7 changes.)
+    assert_eq!(
+        sha256_hex(a.root_der()),
+        include_str!("fixtures/standin/seed7_root.sha256").trim()
+    );
+    let other = StandInApple::new(8);
+    assert_ne!(a.root_der(), other.root_der());
+    assert_ne!(
+        first.topic(),
+        other.first_registration(&key, NOW).unwrap().topic()
+    );
+}
+
+#[test]
+fn every_scenario_gets_its_verdict() {
+    let apple = StandInApple::new(7);
+    let key = apple.customer_key(1).unwrap();
+    let other_key = apple.customer_key(2).unwrap();
+    let current = apple.first_registration(&key, NOW).unwrap();
+    assert!(
+        current
+            .topic()
+            .as_str()
+            .starts_with("com.apple.mgmt.External.")
+    );
+    assert_eq!(current.not_before(), NOW);
+    assert_eq!(
+        current.not_after(),
+        NOW + time::Duration::days(365) - time::Duration::SECOND
+    );
+    assert!(current.has_push_marker());
+    let check = UploadCheck::new(NOW)
+        .trust_anchors(apple.anchors())
+        .expected_public_key(other_key.spki_der())
+        .previous_topic(current.topic());
+    // Renewal with the renewal's key: accepted, same topic.
+    let renewed = apple.renewal(&current, &other_key, NOW).unwrap();
+    assert_eq!(renewed.topic(), current.topic());
+    check.check(renewed.to_pem().as_bytes()).unwrap();
+    // "Create" instead of "Renew": a new topic, refused.
+    let created = apple
+        .created_instead_of_renewed(&current, &other_key, NOW)
+        .unwrap();
+    assert_ne!(created.topic(), current.topic());
+    assert!(matches!(
+        check.check(created.der()),
+        Err(UploadError::TopicMismatch { .. })
+    ));
+    // The old request's key: refused.
+    let old_key = apple.renewal(&current, &key, NOW).unwrap();
+    assert!(matches!(
+        check.check(old_key.der()),
+        Err(UploadError::PublicKeyMismatch { .. })
+    ));
+    // Expired and not yet valid.
+    let expired = apple.expired(&other_key, NOW).unwrap();
+    let first = UploadCheck::new(NOW).trust_anchors(apple.anchors());
+    assert!(matches!(
+        first.check(expired.der()),
+        Err(UploadError::InvalidCertificate {
+            reason: InvalidReason::Expired { .. }
+        })
+    ));
+    let early = apple.not_yet_valid(&other_key, NOW).unwrap();
+    assert!(matches!(
+        first.check(early.der()),
+        Err(UploadError::RetryLater {
+            reason: RetryReason::NotYetValid { .. }
+        })
+    ));
+    // Without the stand-in's anchors, nothing it issues is trusted.
+    assert!(matches!(
+        UploadCheck::new(NOW).check(renewed.der()),
+        Err(UploadError::InvalidCertificate {
+            reason: InvalidReason::Untrusted(_)
+        })
+    ));
+}
+
+#[test]
+fn the_vendor_side() {
+    let apple = StandInApple::new(7);
+    let key = apple.customer_key(1).unwrap();
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1);
+    let csr = CsrBuilder::new()
+        .common_name("Example School")
+        .build(&key, &mut rng)
+        .unwrap();
+    let signer = apple.vendor_signer(NOW).unwrap();
+    let signed = signer.sign(&csr, NOW, &mut rng).unwrap();
+    let read = SignedRequest::parse(signed.to_base64().as_bytes()).unwrap();
+    read.verify_with_anchors(&apple.anchors(), NOW).unwrap();
+    // The portal's answer for that request.
+    let cert = apple.first_registration(&csr, NOW).unwrap();
+    assert_eq!(cert.spki_der(), key.spki_der());
+
+    let expired = apple
+        .vendor_certificate(VendorCertificateKind::Expired, NOW)
+        .unwrap();
+    let signer =
+        VendorSigner::with_anchors(&expired, apple.vendor_key(), &apple.anchors()).unwrap();
+    assert!(matches!(
+        signer.sign(&csr, NOW, &mut rng),
+        Err(VendorError::Expired { .. })
+    ));
+    let early = apple
+        .vendor_certificate(VendorCertificateKind::NotYetValid, NOW)
+        .unwrap();
+    let signer = VendorSigner::with_anchors(&early, apple.vendor_key(), &apple.anchors()).unwrap();
+    assert!(matches!(
+        signer.sign(&csr, NOW, &mut rng),
+        Err(VendorError::NotYetValid { .. })
+    ));
+    let plain = apple
+        .vendor_certificate(VendorCertificateKind::WithoutMarker, NOW)
+        .unwrap();
+    assert!(matches!(
+        VendorSigner::with_anchors(&plain, apple.vendor_key(), &apple.anchors()),
+        Err(VendorError::NotVendorCertificate { .. })
+    ));
+    // A signedCSR made a year ago verifies then, not now.
+    let old = apple
+        .vendor_signer(NOW - time::Duration::days(400))
+        .unwrap()
+        .sign(&csr, NOW - time::Duration::days(399), &mut rng)
+        .unwrap();
+    assert!(matches!(
+        old.verify_with_anchors(&apple.anchors(), NOW),
+        Err(SignedRequestError::VendorExpired { .. })
+    ));
+}
+
+/// `openssl verify` accepts what the stand-in issues, under its anchors
+/// (skipped where openssl is not installed).
+#[test]
+fn openssl_agrees() {
+    let apple = StandInApple::new(7);
+    let key = apple.customer_key(1).unwrap();
+    let now = NOW;
+    let cert = apple.first_registration(&key, now).unwrap();
+    let vendor = apple
+        .vendor_certificate(VendorCertificateKind::Valid, now)
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("standin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = dir.join("root.pem");
+    let inter = dir.join("inter.pem");
+    std::fs::write(&root, pem(apple.root_der())).unwrap();
+    std::fs::write(&inter, pem(apple.push_ca_der()) + &pem(apple.wwdr_der())).unwrap();
+    for (name, der) in [("push", cert.der().to_vec()), ("vendor", vendor)] {
+        let leaf = dir.join(format!("{name}.pem"));
+        std::fs::write(&leaf, pem(&der)).unwrap();
+        let out = match std::process::Command::new("openssl")
+            .args(["verify", "-x509_strict", "-purpose", "sslclient", "-attime"])
+            .arg(now.unix_timestamp().to_string())
+            .arg("-CAfile")
+            .arg(&root)
+            .arg("-untrusted")
+            .arg(&inter)
+            .arg(&leaf)
+            .output()
+        {
+            Ok(out) => out,
+            Err(_) => return, // no openssl here
+        };
+        assert!(
+            out.status.success(),
+            "{name}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn pem(der: &[u8]) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        s.push_str(std::str::from_utf8(line).unwrap());
+        s.push('\n');
+    }
+    s + "-----END CERTIFICATE-----\n"
+}
