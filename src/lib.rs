@@ -27,6 +27,8 @@ mod name;
 mod oids;
 mod pkcs12;
 mod push_certificate;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod signature;
 mod signed_request;
 #[cfg(feature = "testing")]
@@ -47,7 +49,9 @@ pub use time;
 pub use zeroize;
 
 pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
-pub use error::{InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError};
+pub use error::{
+    ErrorResponse, InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError,
+};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use identity::{IdentityError, KeyFormat, PushIdentity};
 pub use key_encryption::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST, PBKDF2_ITERATIONS};
@@ -58,7 +62,7 @@ pub use limits::{
 };
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
 pub use pkcs12::{MAX_PKCS12_ITERATIONS, Pkcs12Error, Pkcs12Profile};
-pub use push_certificate::PushCertificate;
+pub use push_certificate::{CertificateSummary, PushCertificate};
 pub use signature::DigestAlgorithm;
 pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError};
 pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};

@@ -262,6 +262,25 @@ impl PushCertificate {
         part(&self.der, &self.parts.issuer)
     }
 
+    /// What a console or an API shows about the certificate at `now`: topic,
+    /// dates, status and its two flags, serial and fingerprint.
+    pub fn summary(&self, now: OffsetDateTime) -> CertificateSummary {
+        let expiry = self.expiry(now);
+        CertificateSummary {
+            topic: self.topic.clone(),
+            subject: self.subject().to_owned(),
+            issuer: self.issuer().to_owned(),
+            serial: self.serial_hex(),
+            sha256_fingerprint: self.sha256_fingerprint_hex(),
+            not_before: self.not_before(),
+            not_after: self.not_after(),
+            status: expiry.status().to_owned(),
+            days_remaining: expiry.days_remaining(),
+            expired: matches!(expiry, Expiry::Expired { .. }),
+            expiring_soon: matches!(expiry, Expiry::ExpiringSoon { .. }),
+        }
+    }
+
     /// The DER of the SubjectPublicKeyInfo.
     pub fn spki_der(&self) -> &[u8] {
         part(&self.der, &self.parts.spki)
@@ -335,4 +354,38 @@ pub(crate) fn colon_hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02X}");
     }
     out
+}
+
+/// A push certificate as a console or an API shows it at one instant, from
+/// [`PushCertificate::summary`]. With the `serde` feature it serializes as an
+/// object with these fields, times as RFC 3339.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CertificateSummary {
+    /// The APNs topic.
+    pub topic: Topic,
+    /// The subject (RFC 4514).
+    pub subject: String,
+    /// The issuer (RFC 4514).
+    pub issuer: String,
+    /// The serial number, lower-case hex.
+    pub serial: String,
+    /// SHA-256 of the certificate's DER, lower-case hex.
+    pub sha256_fingerprint: String,
+    /// Start of validity.
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
+    pub not_after: OffsetDateTime,
+    /// [`Expiry::status`]: `not_yet_valid`, `valid`, `expiring_soon` or `expired`.
+    pub status: String,
+    /// [`Expiry::days_remaining`].
+    pub days_remaining: Option<i64>,
+    /// Expired: the console shows the certificate in red. It can still be renewed.
+    pub expired: bool,
+    /// Within [`EXPIRY_WARNING_WINDOW`](crate::EXPIRY_WARNING_WINDOW) of the
+    /// end: the console shows its renewal pop-up.
+    pub expiring_soon: bool,
 }

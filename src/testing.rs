@@ -26,18 +26,19 @@
 //!
 //! ```
 //! use mdm_push_cert::testing::StandInApple;
-//! use mdm_push_cert::{CsrBuilder, PrivateKey, UploadCheck, UploadError, time::OffsetDateTime};
+//! use mdm_push_cert::time::{Duration, OffsetDateTime};
+//! use mdm_push_cert::{UploadCheck, UploadError};
 //!
 //! let apple = StandInApple::new(7);
-//! let now = OffsetDateTime::from_unix_timestamp(1_790_000_000)?; // 2026-09-21
-//! let key = apple.customer_key(1)?; // or the server's own key
-//! let current = apple.first_registration(&key, now)?;
-//! // The server asked for a renewal; the customer clicked "Create" instead.
-//! let wrong = apple.created_instead_of_renewed(&current, &key, now)?;
+//! let key = apple.customer_key(1)?; // the key of the CSR the server made
+//! let current = apple.first_registration(&key, OffsetDateTime::UNIX_EPOCH + Duration::days(20_000))?;
+//! let now = current.not_after() - Duration::days(20); // renewal time
 //! let check = UploadCheck::new(now)
 //!     .trust_anchors(apple.anchors())
 //!     .expected_public_key(key.spki_der())
 //!     .previous_certificate(&current);
+//! // The customer clicked "Create" instead of "Renew" on the portal:
+//! let wrong = apple.created_instead_of_renewed(&current, &key, now)?;
 //! assert!(matches!(check.check(wrong.to_pem().as_bytes()), Err(UploadError::TopicMismatch { .. })));
 //! let renewed = apple.renewal(&current, &key, now)?;
 //! assert_eq!(check.check(renewed.der())?.topic(), current.topic());

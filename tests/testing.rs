@@ -217,3 +217,95 @@ fn pem(der: &[u8]) -> String {
     }
     s + "-----END CERTIFICATE-----\n"
 }
+
+/// The `serde` feature: what an API returns, checked as JSON.
+#[cfg(feature = "serde")]
+#[test]
+fn api_values_as_json() {
+    use mdm_push_cert::{Lang, Topic};
+    let apple = StandInApple::new(7);
+    let key = apple.customer_key(1).unwrap();
+    let cert = apple.first_registration(&key, NOW).unwrap();
+    // Twenty days before the end: the pop-up flag, not the red one.
+    let at = cert.not_after() - time::Duration::days(20);
+    let summary = cert.summary(at);
+    let json = serde_json::to_value(&summary).unwrap();
+    let keys: std::collections::BTreeSet<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        std::collections::BTreeSet::from([
+            "topic",
+            "subject",
+            "issuer",
+            "serial",
+            "sha256_fingerprint",
+            "not_before",
+            "not_after",
+            "status",
+            "days_remaining",
+            "expired",
+            "expiring_soon"
+        ])
+    );
+    assert_eq!(json["topic"], cert.topic().as_str());
+    assert_eq!(json["not_before"], "2026-12-02T09:00:00Z");
+    assert_eq!(json["not_after"], "2027-12-02T08:59:59Z");
+    assert_eq!(json["status"], "expiring_soon");
+    assert_eq!(json["days_remaining"], 20);
+    assert_eq!(json["expired"], false);
+    assert_eq!(json["expiring_soon"], true);
+    let back: mdm_push_cert::CertificateSummary = serde_json::from_value(json).unwrap();
+    assert_eq!(back, summary);
+    // After the end: red.
+    let red =
+        serde_json::to_value(cert.summary(cert.not_after() + time::Duration::days(2))).unwrap();
+    assert_eq!(
+        (red["expired"].as_bool(), red["days_remaining"].as_i64()),
+        (Some(true), Some(-3))
+    );
+    // Expiry alone.
+    assert_eq!(
+        serde_json::to_string(&cert.expiry(at)).unwrap(),
+        r#"{"status":"expiring_soon","days_remaining":20,"seconds":1728000,"usable":true}"#
+    );
+    // Topic: a string both ways, validated when read.
+    assert_eq!(
+        serde_json::to_string(cert.topic()).unwrap(),
+        format!("\"{}\"", cert.topic())
+    );
+    assert!(serde_json::from_str::<Topic>("\"com.apple.mgmt.External.x\"").is_ok());
+    assert!(serde_json::from_str::<Topic>("\"com.example.x\"").is_err());
+    assert_eq!(serde_json::from_str::<Lang>("\"ja-JP\"").unwrap(), Lang::Ja);
+    assert_eq!(serde_json::to_string(&Lang::Ja).unwrap(), "\"ja\"");
+    assert!(serde_json::from_str::<Lang>("\"fr\"").is_err());
+    // An upload error as the API body, in the header's language.
+    let check = UploadCheck::new(NOW)
+        .trust_anchors(apple.anchors())
+        .previous_certificate(&cert);
+    let other = apple.customer_key(2).unwrap();
+    let created = apple
+        .created_instead_of_renewed(&cert, &other, NOW)
+        .unwrap();
+    let err = check.check(created.der()).unwrap_err();
+    let body = serde_json::to_value(
+        err.to_response(Lang::from_accept_language("ja-JP,ja;q=0.9,en;q=0.8")),
+    )
+    .unwrap();
+    assert_eq!(body["code"], "topic_mismatch");
+    assert_eq!(
+        body["message"],
+        "前回アップロードした MDM証明書と異なるMDM証明書をアップロードすることはできません。"
+    );
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains(created.topic().as_str())
+    );
+    assert_eq!(body.as_object().unwrap().len(), 4);
+}
