@@ -14,6 +14,7 @@ use crate::asn1::{self, tag};
 use crate::certificate::{part, signed};
 use crate::input;
 use crate::keys::PrivateKey;
+use crate::limits::{MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS, MAX_ORGANIZATION_CHARS};
 use crate::signature::{DigestAlgorithm, rsa_public_key};
 
 const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
@@ -31,7 +32,7 @@ pub const DEFAULT_COMMON_NAME: &str = "MDM Push Certificate";
 pub enum CsrError {
     /// The input is empty, too large, cut off or holds no request.
     #[error("no certificate signing request could be read: {0}")]
-    Input(crate::ParseError),
+    Input(#[source] crate::ParseError),
     /// The request's encoding is not valid.
     #[error("the certificate signing request is malformed")]
     Malformed,
@@ -55,11 +56,14 @@ pub enum CsrError {
     InvalidSubject {
         /// Which field.
         field: &'static str,
-        /// Why.
-        reason: &'static str,
+        /// Why, with the bound it breaks.
+        reason: String,
     },
     /// The key is shorter than 2048 bits.
-    #[error("the RSA key has {bits} bits; at least 2048 are required")]
+    #[error(
+        "the RSA key has {bits} bits; at least {} are required",
+        crate::MIN_RSA_BITS
+    )]
     KeyTooSmall {
         /// The modulus length in bits.
         bits: usize,
@@ -264,11 +268,19 @@ impl CsrBuilder {
     }
 
     fn subject(&self) -> Result<Name, CsrError> {
-        let text = |field: &'static str, v: &str| {
-            if v.is_empty() || v.len() > 64 {
+        // RFC 5280's upper bounds count characters, not UTF-8 bytes.
+        let text = |field: &'static str, v: &str, max: usize| {
+            let chars = v.chars().count();
+            if chars == 0 || chars > max {
                 return Err(CsrError::InvalidSubject {
                     field,
-                    reason: "must hold 1 to 64 characters",
+                    reason: format!("must hold 1 to {max} characters, not {chars}"),
+                });
+            }
+            if v.chars().any(char::is_control) {
+                return Err(CsrError::InvalidSubject {
+                    field,
+                    reason: "must not hold control characters".to_owned(),
                 });
             }
             Ok(())
@@ -278,22 +290,28 @@ impl CsrBuilder {
             if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
                 return Err(CsrError::InvalidSubject {
                     field: "country",
-                    reason: "must be two upper-case letters",
+                    reason: "must be two upper-case letters".to_owned(),
                 });
             }
             rdns.push((C, Tag::PrintableString, c.as_str()));
         }
         if let Some(o) = &self.organization {
-            text("organization", o)?;
+            text("organization", o, MAX_ORGANIZATION_CHARS)?;
             rdns.push((O, Tag::Utf8String, o.as_str()));
         }
-        text("common name", &self.common_name)?;
+        text("common name", &self.common_name, MAX_COMMON_NAME_CHARS)?;
         rdns.push((CN, Tag::Utf8String, self.common_name.as_str()));
         if let Some(e) = &self.email_address {
-            if e.len() > 128 || !e.is_ascii() || !e.contains('@') {
+            if e.len() > MAX_EMAIL_ADDRESS_CHARS
+                || !e.is_ascii()
+                || !e.contains('@')
+                || e.chars().any(|c| c.is_ascii_control())
+            {
                 return Err(CsrError::InvalidSubject {
                     field: "email address",
-                    reason: "must be an ASCII address with an @, at most 128 characters",
+                    reason: format!(
+                        "must be an ASCII address with an @, at most {MAX_EMAIL_ADDRESS_CHARS} characters"
+                    ),
                 });
             }
             rdns.push((EMAIL, Tag::Ia5String, e.as_str()));
@@ -302,7 +320,7 @@ impl CsrBuilder {
         for (oid, tag, value) in rdns {
             let value = Any::new(tag, value.as_bytes()).map_err(|_| CsrError::InvalidSubject {
                 field: "subject",
-                reason: "not encodable",
+                reason: "not encodable".to_owned(),
             })?;
             let set = SetOfVec::try_from(vec![AttributeTypeAndValue { oid, value }])
                 .map_err(|_| CsrError::Build)?;

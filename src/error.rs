@@ -73,6 +73,7 @@ pub enum ParseError {
         /// The UID value as read, lossily decoded.
         uid: String,
         /// What is wrong with it.
+        #[source]
         reason: TopicError,
     },
     /// The certificate is not X.509 version 3 (v1 and v2 carry no extensions).
@@ -126,7 +127,10 @@ pub enum ParseError {
         algorithm: String,
     },
     /// The RSA key is shorter than 2048 bits.
-    #[error("the RSA key has {bits} bits; at least 2048 are required")]
+    #[error(
+        "the RSA key has {bits} bits; at least {} are required",
+        crate::MIN_RSA_BITS
+    )]
     KeyTooSmall {
         /// The modulus length in bits.
         bits: usize,
@@ -220,7 +224,8 @@ pub enum TrustError {
     TooManyCandidates,
     /// A certification authority on the path is outside its validity period.
     #[error(
-        "the certification authority {subject} is valid from {not_before} to {not_after}, not at the time of the check"
+        "the certification authority {subject} is valid from {} to {}, not at the time of the check",
+        crate::expiry::Rfc3339(*not_before), crate::expiry::Rfc3339(*not_after)
     )]
     IssuerNotValid {
         /// The authority's subject.
@@ -237,27 +242,31 @@ pub enum TrustError {
 #[non_exhaustive]
 pub enum InvalidReason {
     /// The file is not a readable push certificate.
-    #[error(transparent)]
-    Parse(ParseError),
+    #[error("{0}")]
+    Parse(#[source] ParseError),
     /// The certificate lacks Apple's push marker extension 1.2.840.113635.100.6.3.2.
     #[error("the certificate lacks the MDM push marker extension 1.2.840.113635.100.6.3.2")]
     MissingPushMarker,
     /// The certificate was not issued by a trusted authority.
-    #[error(transparent)]
-    Untrusted(TrustError),
+    #[error("{0}")]
+    Untrusted(#[source] TrustError),
     /// The file is a push identity (a PKCS#12 file, or a certificate with its
     /// key) that could not be read.
-    #[error(transparent)]
-    Identity(crate::IdentityError),
+    #[error("{0}")]
+    Identity(#[source] crate::IdentityError),
     /// The certificate's validity ended before the time of the check.
-    #[error("the certificate expired at {not_after}")]
+    #[error(
+        "the certificate expired at {}",
+        crate::expiry::Rfc3339(*not_after)
+    )]
     Expired {
         /// Its `notAfter`.
         not_after: OffsetDateTime,
     },
     /// The certificate does not end later than the one it would replace.
     #[error(
-        "the certificate ends at {not_after}, not later than the current one ({previous_not_after})"
+        "the certificate ends at {}, not later than the current one ({})",
+        crate::expiry::Rfc3339(*not_after), crate::expiry::Rfc3339(*previous_not_after)
     )]
     NotARenewal {
         /// The uploaded certificate's `notAfter`.
@@ -275,7 +284,10 @@ pub enum RetryReason {
     #[error("the upload is truncated")]
     Truncated,
     /// The certificate's validity starts after the time of the check (clock skew).
-    #[error("the certificate is not valid until {not_before}")]
+    #[error(
+        "the certificate is not valid until {}",
+        crate::expiry::Rfc3339(*not_before)
+    )]
     NotYetValid {
         /// Its `notBefore`.
         not_before: OffsetDateTime,
@@ -576,9 +588,12 @@ impl UploadError {
     }
 }
 
+/// One line for logs: the code, then the detail, e.g. `topic_mismatch: the
+/// certificate's topic … differs from the current topic …`. The text for
+/// people is [`message`](UploadError::message).
 impl fmt::Display for UploadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message(Lang::En))
+        write!(f, "{}: {}", self.code(), self.detail())
     }
 }
 
@@ -782,7 +797,7 @@ mod tests {
                 "the public key of CN=I is not RSA, P-256 or P-384, so its signatures cannot be verified"
             }
             TrustError::IssuerNotValid { .. } => {
-                "the certification authority CN=I is valid from 1970-01-01 0:00:00.0 +00:00:00 to 1970-01-01 0:00:00.0 +00:00:00, not at the time of the check"
+                "the certification authority CN=I is valid from 1970-01-01T00:00:00Z to 1970-01-01T00:00:00Z, not at the time of the check"
             }
         }
     }
@@ -802,6 +817,60 @@ mod tests {
             .chain(trust_samples().iter().map(ToString::to_string))
         {
             assert!(!text.contains('\n'), "{text}");
+        }
+    }
+
+    #[test]
+    fn upload_errors_log_in_one_line_and_chain_their_sources() {
+        use std::error::Error as _;
+        let e = UploadError::from(ParseError::InvalidTopic {
+            uid: "u".into(),
+            reason: TopicError::Empty,
+        });
+        assert_eq!(
+            e.to_string(),
+            "invalid_certificate: the certificate's UID attribute \"u\" is not an MDM push topic: the topic is empty"
+        );
+        // UploadError -> InvalidReason -> ParseError -> TopicError, each a
+        // source, each displayed with its own cause for one-line logs.
+        let reason = e.source().expect("the reason");
+        let parse = reason.source().expect("the parse error");
+        assert_eq!(parse.to_string(), reason.to_string());
+        let topic = parse.source().expect("the topic error");
+        assert_eq!(topic.to_string(), "the topic is empty");
+        assert!(topic.source().is_none());
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        let all = [
+            e.clone(),
+            UploadError::PublicKeyMismatch {
+                expected_sha256: "aa".into(),
+                found_sha256: "bb".into(),
+            },
+            UploadError::RetryLater {
+                reason: RetryReason::NotYetValid { not_before: t },
+            },
+            UploadError::TopicMismatch {
+                previous: Topic::try_from("com.apple.mgmt.External.a").expect("topic"),
+                uploaded: Topic::try_from("com.apple.mgmt.External.b").expect("topic"),
+            },
+        ];
+        let expected = [
+            "invalid_certificate: the certificate's UID attribute \"u\" is not an MDM push topic: the topic is empty",
+            "public_key_mismatch: the certificate's public key (SHA-256 bb) is not the requested one (SHA-256 aa)",
+            "retry_later: the certificate is not valid until 1970-01-01T00:00:00Z",
+            "topic_mismatch: the certificate's topic com.apple.mgmt.External.b differs from the current topic com.apple.mgmt.External.a",
+        ];
+        for (e, text) in all.iter().zip(expected) {
+            assert_eq!(e.to_string(), text);
+            assert!(!e.to_string().contains('\n'));
+            // A source exactly when the variant wraps a reason.
+            assert_eq!(
+                e.source().is_some(),
+                matches!(
+                    e,
+                    UploadError::InvalidCertificate { .. } | UploadError::RetryLater { .. }
+                )
+            );
         }
     }
 }

@@ -28,10 +28,10 @@ pub enum IdentityError {
     },
     /// The certificate could not be read as a push certificate.
     #[error("the push certificate could not be read: {0}")]
-    Certificate(ParseError),
+    Certificate(#[source] ParseError),
     /// The private key could not be read or written.
     #[error("the private key could not be read or written: {0}")]
-    Key(KeyError),
+    Key(#[source] KeyError),
     /// The file holds no private key.
     #[error("the file holds no private key")]
     NoKey,
@@ -40,7 +40,7 @@ pub enum IdentityError {
     SeveralKeys,
     /// The PKCS#12 file could not be read or written.
     #[error("the PKCS#12 file could not be used: {0}")]
-    Pkcs12(crate::Pkcs12Error),
+    Pkcs12(#[source] crate::Pkcs12Error),
 }
 
 /// How [`PushIdentity::to_pem_bundle`] writes the key.

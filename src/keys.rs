@@ -67,7 +67,10 @@ pub enum KeyError {
     #[error("the private key is malformed or not RSA")]
     Malformed,
     /// The key is shorter than 2048 bits.
-    #[error("the RSA key has {bits} bits; at least 2048 are required")]
+    #[error(
+        "the RSA key has {bits} bits; at least {} are required",
+        crate::MIN_RSA_BITS
+    )]
     TooSmall {
         /// The modulus length in bits.
         bits: usize,

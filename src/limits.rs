@@ -16,6 +16,19 @@ pub const MAX_CERTIFICATES_PER_FILE: usize = 16;
 /// Smallest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
 
+/// Most characters (not bytes) of a request's common name: RFC 5280's
+/// `ub-common-name`. A 23-character Japanese school name is 69 bytes of
+/// UTF-8 and fits.
+pub const MAX_COMMON_NAME_CHARS: usize = 64;
+
+/// Most characters of a request's organization name: RFC 5280's
+/// `ub-organization-name`.
+pub const MAX_ORGANIZATION_CHARS: usize = 64;
+
+/// Most characters of a request's e-mail address: RFC 5280's
+/// `ub-emailaddress-length`.
+pub const MAX_EMAIL_ADDRESS_CHARS: usize = 255;
+
 /// Most certificates a signedCSR chain may hold. Apple's chain has three
 /// (vendor, WWDR intermediate, root); a longer one is refused before any
 /// signature is checked, which bounds the work per file.

@@ -23,7 +23,7 @@ const KEY_SIGNATURE: &str = "PushCertSignature";
 pub enum SignedRequestError {
     /// The input is empty or larger than [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN).
     #[error("the signed request could not be read: {0}")]
-    Input(ParseError),
+    Input(#[source] ParseError),
     /// The outer base64 is not valid.
     #[error("the signed request is not valid base64")]
     Base64,
@@ -90,7 +90,7 @@ pub enum SignedRequestError {
     },
     /// The certificate chain is empty or unreadable.
     #[error("the certificate chain could not be read: {0}")]
-    Chain(ParseError),
+    Chain(#[source] ParseError),
     /// The chain holds more certificates than [`MAX_CHAIN_LEN`].
     #[error("the certificate chain holds {len} certificates, more than the {max} accepted")]
     ChainTooLong {
@@ -101,7 +101,7 @@ pub enum SignedRequestError {
     },
     /// The request inside is unreadable or its self-signature does not verify.
     #[error("the request inside is not usable: {0}")]
-    Csr(CsrError),
+    Csr(#[source] CsrError),
     /// The first certificate of the chain is not an MDM vendor certificate:
     /// it lacks the marker 1.2.840.113635.100.4.12 or is a CA.
     #[error(
@@ -123,21 +123,25 @@ pub enum SignedRequestError {
     /// The vendor certificate had expired at the instant of the check.
     /// Apple's portal answers "the signing certificate is expired".
     #[error(
-        "the vendor certificate expired at {not_after} (Apple's portal: \"the signing certificate is expired\"); renew it in the Apple Developer portal"
+        "the vendor certificate expired at {} (Apple's portal: \"the signing certificate is expired\"); renew it in the Apple Developer portal",
+        crate::expiry::Rfc3339(*not_after)
     )]
     VendorExpired {
         /// Its `notAfter`.
         not_after: OffsetDateTime,
     },
     /// The vendor certificate was not yet valid at the instant of the check.
-    #[error("the vendor certificate is not valid until {not_before}")]
+    #[error(
+        "the vendor certificate is not valid until {}",
+        crate::expiry::Rfc3339(*not_before)
+    )]
     VendorNotYetValid {
         /// Its `notBefore`.
         not_before: OffsetDateTime,
     },
     /// The vendor certificate does not chain to Apple (or the caller's anchors).
     #[error("the vendor certificate is not trusted: {0}")]
-    Untrusted(TrustError),
+    Untrusted(#[source] TrustError),
 }
 
 /// A signed push certificate request, as uploaded to Apple Push Certificates Portal.
@@ -515,10 +519,10 @@ mod tests {
                 "the signature does not verify over the request with the vendor certificate's key (Apple's portal: \"the signature is invalid\")"
             }
             E::VendorExpired { .. } => {
-                "the vendor certificate expired at 1970-01-01 0:00:00.0 +00:00:00 (Apple's portal: \"the signing certificate is expired\"); renew it in the Apple Developer portal"
+                "the vendor certificate expired at 1970-01-01T00:00:00Z (Apple's portal: \"the signing certificate is expired\"); renew it in the Apple Developer portal"
             }
             E::VendorNotYetValid { .. } => {
-                "the vendor certificate is not valid until 1970-01-01 0:00:00.0 +00:00:00"
+                "the vendor certificate is not valid until 1970-01-01T00:00:00Z"
             }
             E::Untrusted(_) => {
                 "the vendor certificate is not trusted: too many candidate issuers share the issuer's name"

@@ -252,7 +252,7 @@ pub struct TrustAnchors(Arc<Inner>);
 pub enum AnchorError {
     /// A certificate could not be read.
     #[error("an anchor certificate could not be read: {0}")]
-    Certificate(ParseError),
+    Certificate(#[source] ParseError),
     /// No self-issued certificate was given, so nothing can be a root.
     #[error("no root certificate (a self-issued certificate) was given")]
     NoRoot,
@@ -285,6 +285,7 @@ pub enum AnchorError {
         /// Its subject.
         subject: String,
         /// The path validation failure.
+        #[source]
         reason: TrustError,
     },
 }

@@ -19,7 +19,7 @@ use crate::trust_anchors::{Policy, TrustAnchors};
 pub enum VendorError {
     /// The vendor certificate could not be read.
     #[error("the vendor certificate could not be read: {0}")]
-    Certificate(ParseError),
+    Certificate(#[source] ParseError),
     /// The certificate lacks the MDM vendor marker 1.2.840.113635.100.4.12.
     #[error("{subject} is not an MDM vendor certificate (no extension 1.2.840.113635.100.4.12)")]
     NotVendorCertificate {
@@ -31,14 +31,18 @@ pub enum VendorError {
     KeyMismatch,
     /// The vendor certificate has expired: Apple would answer "the signing certificate is expired".
     #[error(
-        "the vendor certificate expired at {not_after}; renew it in the Apple Developer portal"
+        "the vendor certificate expired at {}; renew it in the Apple Developer portal",
+        crate::expiry::Rfc3339(*not_after)
     )]
     Expired {
         /// Its `notAfter`.
         not_after: OffsetDateTime,
     },
     /// The vendor certificate is not valid yet.
-    #[error("the vendor certificate is not valid until {not_before}")]
+    #[error(
+        "the vendor certificate is not valid until {}",
+        crate::expiry::Rfc3339(*not_before)
+    )]
     NotYetValid {
         /// Its `notBefore`.
         not_before: OffsetDateTime,
@@ -56,20 +60,23 @@ pub enum VendorError {
     },
     /// The chain the caller passed could not be read or used as anchors.
     #[error("the certificate chain could not be used: {0}")]
-    Chain(crate::AnchorError),
+    Chain(#[source] crate::AnchorError),
     /// The vendor certificate does not chain to Apple's WWDR CAs and root
     /// (or the chain the caller passed).
     #[error("the vendor certificate is not trusted: {0}")]
-    Untrusted(TrustError),
+    Untrusted(#[source] TrustError),
     /// The customer's request key is shorter than 2048 bits.
-    #[error("the request's RSA key has {bits} bits; at least 2048 are required")]
+    #[error(
+        "the request's RSA key has {bits} bits; at least {} are required",
+        crate::MIN_RSA_BITS
+    )]
     CsrKeyTooSmall {
         /// The modulus length in bits.
         bits: usize,
     },
     /// The request could not be read or its self-signature does not verify.
     #[error("the request is not usable: {0}")]
-    Csr(crate::csr::CsrError),
+    Csr(#[source] crate::csr::CsrError),
     /// The signature operation failed (for example, the RNG failed).
     #[error("the signature could not be computed")]
     Signing,

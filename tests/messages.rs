@@ -61,7 +61,9 @@ fn messages_codes_and_display() {
         assert_eq!(e.code(), code);
         assert_eq!(e.message(Lang::Ja), ja, "{code}");
         assert_eq!(e.message(Lang::En), en, "{code}");
-        assert_eq!(e.to_string(), en, "{code}");
+        // Display is the one-line log form: the code and the detail.
+        assert_eq!(e.to_string(), format!("{code}: {}", e.detail()), "{code}");
+        assert!(!e.to_string().contains('\n'), "{code}");
         assert_eq!(Lang::default(), Lang::En);
     }
 }

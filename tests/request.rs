@@ -194,6 +194,63 @@ fn builder_defaults_and_bad_fields() {
     }
 }
 
+/// RFC 5280's bounds count characters: a 23-character Japanese school name
+/// (69 bytes of UTF-8) is accepted, 64 characters are, 65 are not; openssl
+/// reads back the same name.
+#[test]
+fn subject_bounds_count_characters() {
+    let key = PrivateKey::parse(pki!("customer_b.key")).unwrap();
+    let name = "東京都立多摩川第一高等学校情報管理課端末管理室"; // 23 characters
+    assert_eq!((name.chars().count(), name.len()), (23, 69));
+    let csr = CsrBuilder::new()
+        .common_name(name)
+        .organization("学".repeat(mdm_push_cert::MAX_ORGANIZATION_CHARS))
+        .build(&key, &mut rng())
+        .unwrap();
+    assert!(csr.subject().contains(name), "{}", csr.subject());
+    let long = "学".repeat(mdm_push_cert::MAX_COMMON_NAME_CHARS + 1);
+    let err = CsrBuilder::new().common_name(long).check().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the subject field common name is not acceptable: must hold 1 to 64 characters, not 65"
+    );
+    assert!(CsrBuilder::new().common_name("a\u{7}b").check().is_err());
+    let email = format!(
+        "{}@example.org",
+        "a".repeat(mdm_push_cert::MAX_EMAIL_ADDRESS_CHARS - 12)
+    );
+    assert_eq!(email.len(), mdm_push_cert::MAX_EMAIL_ADDRESS_CHARS);
+    CsrBuilder::new()
+        .email_address(email.clone())
+        .check()
+        .unwrap();
+    assert!(
+        CsrBuilder::new()
+            .email_address(email + "x")
+            .check()
+            .is_err()
+    );
+    // openssl reads the request and its UTF-8 name back.
+    let dir = std::env::temp_dir().join(format!("csr-chars-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("req.pem");
+    std::fs::write(&path, csr.to_pem()).unwrap();
+    let Ok(out) = std::process::Command::new("openssl")
+        .args([
+            "req", "-noout", "-verify", "-subject", "-nameopt", "utf8", "-in",
+        ])
+        .arg(&path)
+        .output()
+    else {
+        return; // no openssl here
+    };
+    std::fs::remove_dir_all(&dir).ok();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(name), "{text}");
+}
+
 #[test]
 fn vendor_signature_equals_openssl_dgst() {
     let csr = PushCsr::from_der(pki!("customer_b.csr.der")).unwrap();

@@ -32,7 +32,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use mdm_push_cert::{
     CsrBuilder, KeyFormat, Lang, Pkcs12Profile, PrivateKey, PushCertificate, PushCsr, PushIdentity,
-    SignedRequest, Topic, TrustAnchors, UploadCheck, VendorSigner,
+    SignedRequest, Topic, TrustAnchors, UploadCheck, VendorError, VendorSigner,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -436,7 +436,13 @@ fn run(command: Command) -> Result<u8, Fatal> {
             let request = PushCsr::parse(&read(&csr)?).map_err(|e| Fatal::file(&csr, e))?;
             let signed = signer
                 .sign(&request, now, &mut rand::rng())
-                .map_err(|e| Fatal::file(&csr, e))?;
+                .map_err(|e| match e {
+                    // The request's fault, or the vendor certificate's (validity).
+                    VendorError::Csr(_) | VendorError::CsrKeyTooSmall { .. } => {
+                        Fatal::file(&csr, e)
+                    }
+                    other => Fatal::file(&vendor_cert, other),
+                })?;
             if xml {
                 out!("{}", signed.to_xml());
             } else {
