@@ -51,6 +51,11 @@ pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
         None => VendorSigner::with_anchors(&cert_bytes, &key, &anchors_for(&[], &intermediates)?),
     }
     .map_err(|e| Fatal::file(&vendor_cert, e))?;
+    // The vendor certificate (and its CAs) judged at `now` before the request
+    // is read, so that its expiry names the vendor certificate's file.
+    signer
+        .check_validity(now)
+        .map_err(|e| Fatal::file(&vendor_cert, e))?;
     let request = PushCsr::parse(&read(&csr)?).map_err(|e| Fatal::file(&csr, e))?;
     let signed = signer
         .sign(&request, now, &mut rand::rng())
