@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mdm_push_cert::{PushCertificate, PushIdentity, SignedRequest, TrustAnchors};
+use mdm_push_cert::{PUSH_MARKER_OID, PushCertificate, PushIdentity, SignedRequest, TrustAnchors};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -49,7 +49,13 @@ fn inspect(
         // A .p12 push identity: its certificate, and the key it holds.
         let identity =
             PushIdentity::from_pkcs12(&bytes, &pass).map_err(|e| Fatal::file(path, e))?;
-        print_certificate(identity.certificate(), anchors, now, as_json);
+        print_certificate(
+            identity.certificate(),
+            Kind::Identity,
+            anchors,
+            now,
+            as_json,
+        );
         if !as_json {
             outln!(
                 "private key:    RSA {} bits, the certificate's (PKCS#12)",
@@ -60,7 +66,7 @@ fn inspect(
     }
     let cert_err = match PushCertificate::parse(&bytes) {
         Ok(c) => {
-            print_certificate(&c, anchors, now, as_json);
+            print_certificate(&c, Kind::Certificate, anchors, now, as_json);
             return Ok(0);
         }
         Err(e) => e,
@@ -77,29 +83,47 @@ fn inspect(
     }
 }
 
+/// What the file held: the `kind` of the JSON object.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A push certificate alone.
+    Certificate,
+    /// A PKCS#12 push identity: the certificate and its private key.
+    Identity,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Certificate => "push_certificate",
+            Self::Identity => "push_identity",
+        }
+    }
+}
+
 fn print_certificate(
     c: &PushCertificate,
+    kind: Kind,
     anchors: &TrustAnchors,
     now: OffsetDateTime,
     as_json: bool,
 ) {
-    let e = c.expiry(now);
-    let days = (c.not_after() - now).whole_days();
+    let expiry = c.expiry(now);
     // The certification path at `now`, root first, or why there is none.
     let path = anchors.path_to(c, now);
     if as_json {
         outln!(
             "{}",
             json!({
-                "kind": "push_certificate",
+                "kind": kind.as_str(),
                 "topic": c.topic().as_str(),
                 "subject": c.subject(),
                 "issuer": c.issuer(),
                 "serial": c.serial_hex(),
                 "not_before": rfc3339(c.not_before()),
                 "not_after": rfc3339(c.not_after()),
-                "status": e.status(),
-                "days_remaining": days,
+                "status": expiry.status(),
+                "days_remaining": expiry.days_remaining(),
                 "key_bits": c.key_bits(),
                 "sha256": c.sha256_fingerprint_hex(),
                 "push_marker": c.has_push_marker(),
@@ -107,33 +131,36 @@ fn print_certificate(
                 "path_error": path.as_ref().err().map(ToString::to_string),
             })
         );
+        return;
+    }
+    outln!("topic:          {}", c.topic());
+    outln!("subject:        {}", c.subject());
+    outln!("issuer:         {}", c.issuer());
+    outln!("serial:         {}", c.serial_hex());
+    outln!("not before:     {}", rfc3339(c.not_before()));
+    outln!("not after:      {}", rfc3339(c.not_after()));
+    match expiry.days_remaining() {
+        Some(days) => outln!(
+            "status:         {} ({days} days remaining)",
+            expiry.status()
+        ),
+        None => outln!("status:         {}", expiry.status()),
+    }
+    outln!("key:            RSA {} bits", c.key_bits());
+    outln!("sha256:         {}", c.sha256_fingerprint_hex());
+    if c.has_push_marker() {
+        outln!("push marker:    yes ({PUSH_MARKER_OID})");
     } else {
-        outln!("topic:          {}", c.topic());
-        outln!("subject:        {}", c.subject());
-        outln!("issuer:         {}", c.issuer());
-        outln!("serial:         {}", c.serial_hex());
-        outln!("not before:     {}", rfc3339(c.not_before()));
-        outln!("not after:      {}", rfc3339(c.not_after()));
-        outln!("status:         {} ({days} days remaining)", e.status());
-        outln!("key:            RSA {} bits", c.key_bits());
-        outln!("sha256:         {}", c.sha256_fingerprint_hex());
-        outln!(
-            "push marker:    {}",
-            if c.has_push_marker() {
-                "yes (1.2.840.113635.100.6.3.2)"
-            } else {
-                "no"
+        outln!("push marker:    no");
+    }
+    match &path {
+        Ok(subjects) => {
+            for (i, s) in subjects.iter().enumerate() {
+                let label = if i == 0 { "path (root):" } else { "path:" };
+                outln!("{label:<16}{s}");
             }
-        );
-        match &path {
-            Ok(subjects) => {
-                for (i, s) in subjects.iter().enumerate() {
-                    let label = if i == 0 { "path (root):" } else { "path:" };
-                    outln!("{label:<16}{s}");
-                }
-                outln!("{:<16}{}", "path:", c.subject());
-            }
-            Err(e) => outln!("path:           none: {e}"),
+            outln!("{:<16}{}", "path:", c.subject());
         }
+        Err(e) => outln!("path:           none: {e}"),
     }
 }
