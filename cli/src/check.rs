@@ -50,8 +50,7 @@ pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
         lang,
         json,
     } = args;
-    let mut check = UploadCheck::new(now_or(now));
-    check = check.expected_public_key(&expected_key(&request, &password)?);
+    let mut check = expect_request(UploadCheck::new(now_or(now)), &request, &password)?;
     if let Some(p) = previous {
         let prev = PushCertificate::parse(&read(&p)?).map_err(|e| Fatal::file(&p, e))?;
         check = check.previous_certificate(&prev);
@@ -74,31 +73,33 @@ pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
     ))
 }
 
-/// The SubjectPublicKeyInfo the upload must carry, from a CSR, a signedCSR
-/// file, a private key or a public key.
-fn expected_key(path: &Path, password: &PasswordArgs) -> Result<Vec<u8>, Fatal> {
+/// The upload check expecting the key of the request made for this renewal:
+/// a CSR, a signedCSR file, the customer's private key or its public key.
+fn expect_request(
+    check: UploadCheck,
+    path: &Path,
+    password: &PasswordArgs,
+) -> Result<UploadCheck, Fatal> {
     let bytes = read(path)?;
     if let Ok(csr) = PushCsr::parse(&bytes) {
-        return Ok(csr.spki_der().to_vec());
+        return Ok(check.expected_csr(&csr));
     }
     // The server's own file: only the request inside matters here.
     if let Ok(v) = SignedRequest::parse(&bytes).and_then(|r| r.verify_signatures_only()) {
-        return Ok(v.csr.spki_der().to_vec());
+        return Ok(check.expected_csr(&v.csr));
     }
     if let Ok(key) = PrivateKey::parse(&bytes) {
-        return Ok(key.spki_der().to_vec());
+        return Ok(check.expected_public_key(key.spki_der()));
     }
     if let Some(p) = password.get()?
         && let Ok(key) = PrivateKey::parse_with_password(&bytes, p.as_bytes())
     {
-        return Ok(key.spki_der().to_vec());
+        return Ok(check.expected_public_key(key.spki_der()));
     }
-    use rsa::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
+    use mdm_push_cert::rsa::pkcs8::DecodePublicKey as _;
     let text = String::from_utf8_lossy(&bytes);
-    if let Ok(key) = rsa::PublicKey::from_public_key_pem(text.trim())
-        && let Ok(doc) = key.to_public_key_der()
-    {
-        return Ok(doc.into_vec());
+    if let Ok(key) = mdm_push_cert::rsa::PublicKey::from_public_key_pem(text.trim()) {
+        return Ok(check.expected_rsa_public_key(&key));
     }
     Err(Fatal::file(
         path,
@@ -113,62 +114,66 @@ fn report_check(
     lang: Lang,
     as_json: bool,
 ) -> u8 {
-    // With a password the upload may be a .p12 push identity.
-    let identity = password.and_then(|p| PushIdentity::from_pkcs12(bytes, p).ok());
-    let parsed = match &identity {
-        Some(i) => Some(i.certificate().clone()),
-        None => PushCertificate::parse(bytes).ok(),
-    };
-    let result = match (password, &identity) {
-        (Some(p), _) if PushCertificate::parse(bytes).is_err() => check
+    let as_certificate = PushCertificate::parse(bytes);
+    // With a password, an upload that is not a certificate may be a .p12
+    // push identity.
+    let pkcs12 = password.filter(|_| as_certificate.is_err());
+    let result = match pkcs12 {
+        Some(p) => check
             .check_pkcs12(bytes, p)
             .map(|i| i.certificate().clone()),
-        _ => check.check(bytes),
+        None => check.check(bytes),
     };
-    let (topic, not_after) = match (&result, &parsed) {
-        (Ok(c), _) | (Err(_), Some(c)) => {
-            (Some(c.topic().to_string()), Some(rfc3339(c.not_after())))
-        }
-        _ => (None, None),
+    // The certificate the report describes: the accepted one, or the
+    // rejected one when it could be read at all.
+    let shown = match (&result, pkcs12) {
+        (Ok(c), _) => Some(c.clone()),
+        (Err(_), Some(p)) => PushIdentity::from_pkcs12(bytes, p)
+            .ok()
+            .map(|i| i.certificate().clone()),
+        (Err(_), None) => as_certificate.ok(),
     };
+    let status = shown.as_ref().map(|c| c.expiry(check.now()).status());
+    if as_json {
+        let (code, message, remedy, detail) = match &result {
+            Ok(_) => (None, None, None, None),
+            Err(e) => (
+                Some(e.code()),
+                Some(e.message(lang)),
+                Some(e.remedy(lang)),
+                Some(e.detail()),
+            ),
+        };
+        outln!(
+            "{}",
+            json!({
+                "ok": result.is_ok(),
+                "code": code,
+                "message": message,
+                "remedy": remedy,
+                "detail": detail,
+                "topic": shown.as_ref().map(|c| c.topic().as_str()),
+                "not_after": shown.as_ref().map(|c| rfc3339(c.not_after())),
+                "status": status,
+            })
+        );
+        return u8::from(result.is_err());
+    }
     match &result {
         Ok(cert) => {
-            if as_json {
-                outln!(
-                    "{}",
-                    json!({"ok": true, "code": null, "message": null, "remedy": null, "detail": null,
-                           "topic": topic, "not_after": not_after,
-                           "status": cert.expiry(check_now(check)).status()})
-                );
-            } else {
-                outln!("accepted");
-                outln!("topic:     {}", cert.topic());
-                outln!("not after: {}", rfc3339(cert.not_after()));
-                outln!("status:    {}", cert.expiry(check_now(check)).status());
-            }
-            0
+            outln!("accepted");
+            outln!("topic:     {}", cert.topic());
+            outln!("not after: {}", rfc3339(cert.not_after()));
+            outln!("status:    {}", cert.expiry(check.now()).status());
         }
         Err(e) => {
-            if as_json {
-                outln!(
-                    "{}",
-                    json!({"ok": false, "code": e.code(), "message": e.message(lang),
-                           "remedy": e.remedy(lang), "detail": e.detail(),
-                           "topic": topic, "not_after": not_after})
-                );
-            } else {
-                outln!("rejected ({})", e.code());
-                outln!("{}", e.message(lang));
-                outln!();
-                outln!("{}", e.remedy(lang));
-                outln!();
-                outln!("detail: {}", e.detail());
-            }
-            1
+            outln!("rejected ({})", e.code());
+            outln!("{}", e.message(lang));
+            outln!();
+            outln!("{}", e.remedy(lang));
+            outln!();
+            outln!("detail: {}", e.detail());
         }
     }
-}
-
-fn check_now(check: &UploadCheck) -> OffsetDateTime {
-    check.now()
+    u8::from(result.is_err())
 }
