@@ -44,15 +44,21 @@ pub(crate) fn report(
         let sig = signatures.as_ref().ok();
         outln!(
             "{}",
-            json!({"kind": "signed_request", "ok": full.is_ok(),
-                   "signatures_ok": sig.is_some(),
-                   "digest": sig.map(|s| s.digest.name()),
-                   "chain": sig.map(|s| s.chain_subjects.clone()).unwrap_or_default(),
-                   "csr_subject": sig.map(|s| s.csr.subject()),
-                   "csr_key_bits": sig.map(|s| s.csr.key_bits()),
-                   "vendor_not_after": full.as_ref().ok().map(|v| rfc3339(v.vendor_not_after)),
-                   "path": full.as_ref().ok().map(|v| v.path.clone()),
-                   "error": error})
+            json!({
+                "kind": "signed_request",
+                "ok": full.is_ok(),
+                "signatures_ok": sig.is_some(),
+                "digest": sig.map(|s| s.digest.name()),
+                "chain": sig.map(|s| s.chain_subjects.clone()),
+                "csr_subject": sig.map(|s| s.csr.subject()),
+                "csr_key_bits": sig.map(|s| s.csr.key_bits()),
+                // Known once the signatures verify, also when the vendor
+                // certificate is expired or not trusted.
+                "vendor_not_before": sig.map(|s| rfc3339(s.vendor_not_before)),
+                "vendor_not_after": sig.map(|s| rfc3339(s.vendor_not_after)),
+                "path": full.as_ref().ok().map(|v| v.path.clone()),
+                "error": error,
+            })
         );
     } else {
         match &signatures {
