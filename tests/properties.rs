@@ -4,10 +4,6 @@
 //! the signedCSR round trip. Failing cases are kept in
 //! `tests/properties.proptest-regressions`.
 
-#[path = "support/portal.rs"]
-#[allow(dead_code, unreachable_pub)]
-mod portal;
-
 use mdm_push_cert::{
     EXPIRY_WARNING_WINDOW, Expiry, ParseError, PrivateKey, PushCertificate, PushCsr, SignedRequest,
     TOPIC_PREFIX, Topic,
@@ -196,8 +192,9 @@ proptest! {
     }
 }
 
+#[cfg(feature = "testing")]
 proptest! {
-    // Each case signs a certificate: fewer cases.
+    // Each case signs a certificate (issued by the stand-in Apple): fewer cases.
     #![proptest_config(ProptestConfig { cases: 24, failure_persistence: persistence(), ..ProptestConfig::default() })]
 
     #[test]
@@ -224,14 +221,11 @@ proptest! {
     }
 }
 
+#[cfg(feature = "testing")]
 fn issue(nb: OffsetDateTime, na: OffsetDateTime) -> Vec<u8> {
-    use std::sync::OnceLock;
-    static CSR: OnceLock<PushCsr> = OnceLock::new();
-    let csr =
-        CSR.get_or_init(|| PushCsr::parse(include_bytes!("fixtures/pki/customer_b.csr")).unwrap());
-    let key = PrivateKey::parse(include_bytes!("fixtures/pki/aai2.key")).unwrap();
-    let mut portal = portal::Portal::new(include_bytes!("fixtures/pki/aai2.pem"), key).unwrap();
-    portal
-        .issue_with_validity(csr, "com.apple.mgmt.External.prop", nb, na)
-        .unwrap()
+    use mdm_push_cert::testing::StandInApple;
+    let apple = StandInApple::new(1);
+    let csr = PushCsr::parse(include_bytes!("fixtures/pki/customer_b.csr")).unwrap();
+    let topic = "com.apple.mgmt.External.prop".parse().unwrap();
+    apple.issue(&csr, &topic, nb, na).unwrap().der().to_vec()
 }

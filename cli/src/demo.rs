@@ -1,24 +1,14 @@
-//! The renewal lifecycle, end to end, on the demo PKI shipped with the tool.
+//! The renewal lifecycle, end to end, on the library's stand-in Apple (feature `testing`).
 
-use mdm_push_cert::{
-    CsrBuilder, Lang, PrivateKey, PushCertificate, SignedRequest, TrustAnchors, UploadCheck,
-    VendorSigner,
-};
+use mdm_push_cert::testing::StandInApple;
+use mdm_push_cert::{CsrBuilder, Lang, SignedRequest, UploadCheck};
 use time::{Duration, OffsetDateTime};
 
-use crate::portal::Portal;
 use crate::{Fatal, rfc3339};
 
-const ANCHORS: &[u8] = include_bytes!("../demo/anchors.pem");
-const AAI2: &[u8] = include_bytes!("../demo/aai2.pem");
-const AAI2_KEY: &[u8] = include_bytes!("../demo/aai2.key");
-const VENDOR: &[u8] = include_bytes!("../demo/vendor.pem");
-const VENDOR_KEY: &[u8] = include_bytes!("../demo/vendor.key");
-const VENDOR_CHAIN: &[u8] = include_bytes!("../demo/vendor_intermediates.pem");
-const CUSTOMER_A: &[u8] = include_bytes!("../demo/customer_a.key");
-const CUSTOMER_B: &[u8] = include_bytes!("../demo/customer_b.key");
-const TOPIC: &str = "com.apple.mgmt.External.2d4f6a8c-1e3b-4d5f-9a7c-0b2d4f6a8c1e";
-const NEW_TOPIC: &str = "com.apple.mgmt.External.9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b";
+/// The stand-in Apple's seed: the demo's CAs, vendor and customer keys are
+/// the same on every run.
+const SEED: u64 = 2026;
 
 fn fail(e: impl std::fmt::Display) -> Fatal {
     Fatal(format!("demo: {e}"))
@@ -32,11 +22,12 @@ fn step(n: u32, title: &str) {
 /// then the three classic mistakes.
 pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     let mut rng = rand::rng();
-    let anchors = TrustAnchors::from_pem(ANCHORS).map_err(fail)?;
-    let vendor_key = PrivateKey::parse(VENDOR_KEY).map_err(fail)?;
-    let mut portal = Portal::new(AAI2, PrivateKey::parse(AAI2_KEY).map_err(fail)?).map_err(fail)?;
+    let apple = StandInApple::try_new(SEED).map_err(fail)?;
+    let anchors = apple.anchors();
     let registered_at = now - Duration::days(350);
-    outln!("demo PKI: stand-in Apple CAs, vendor \"Example Vendor\", one customer");
+    outln!(
+        "demo PKI: the library's stand-in Apple (seed {SEED}), vendor \"Example Vendor Inc.\", one customer"
+    );
     outln!(
         "renewal happens at {} (registration 350 days earlier)",
         rfc3339(now)
@@ -47,7 +38,7 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         1,
         "first registration: the server makes the customer's key and CSR",
     );
-    let key_a = PrivateKey::parse(CUSTOMER_A).map_err(fail)?;
+    let key_a = apple.customer_key(1).map_err(fail)?;
     let csr_a = CsrBuilder::new()
         .common_name("Example School")
         .build(&key_a, &mut rng)
@@ -59,12 +50,12 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     );
 
     step(2, "the vendor signs it (the signedCSR file)");
-    let vendor = VendorSigner::with_chain(VENDOR, &vendor_key, VENDOR_CHAIN).map_err(fail)?;
+    // One signer for the server's lifetime: validity is judged at each signature.
+    let vendor = apple.vendor_signer(registered_at).map_err(fail)?;
     let signed = vendor.sign(&csr_a, registered_at, &mut rng).map_err(fail)?;
     let upload = signed.to_base64();
-    let vendor_anchors = TrustAnchors::from_pem(VENDOR_CHAIN).map_err(fail)?;
     let v = SignedRequest::parse(upload.as_bytes())
-        .and_then(|r| r.verify_with_anchors(&vendor_anchors, registered_at))
+        .and_then(|r| r.verify_with_anchors(&anchors, registered_at))
         .map_err(fail)?;
     outln!(
         "signedCSR: {} bytes of base64; signatures and chain verified ({}); chain:",
@@ -79,11 +70,13 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         3,
         "the portal issues the push certificate; the customer uploads it",
     );
-    let cert_a = portal.issue(&csr_a, TOPIC, registered_at).map_err(fail)?;
+    let cert_a = apple
+        .first_registration(&csr_a, registered_at)
+        .map_err(fail)?;
     let current = UploadCheck::new(registered_at)
         .trust_anchors(anchors.clone())
         .expected_csr(&csr_a)
-        .check(&cert_a)
+        .check(cert_a.der())
         .map_err(|e| fail(e.detail()))?;
     outln!("accepted: topic {}", current.topic());
     outln!(
@@ -102,7 +95,7 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     );
 
     step(5, "renewal: a new key and CSR, signed by the vendor");
-    let key_b = PrivateKey::parse(CUSTOMER_B).map_err(fail)?;
+    let key_b = apple.customer_key(2).map_err(fail)?;
     let csr_b = CsrBuilder::new()
         .common_name("Example School")
         .build(&key_b, &mut rng)
@@ -116,8 +109,10 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
         .previous_certificate(&current);
 
     step(6, "the portal renews (same topic); the customer uploads it");
-    let renewed_der = portal.issue(&csr_b, TOPIC, now).map_err(fail)?;
-    let renewed = check.check(&renewed_der).map_err(|e| fail(e.detail()))?;
+    let renewed_cert = apple.renewal(&current, &csr_b, now).map_err(fail)?;
+    let renewed = check
+        .check(renewed_cert.der())
+        .map_err(|e| fail(e.detail()))?;
     outln!("accepted: topic {} (unchanged)", renewed.topic());
     outln!(
         "valid until {}; status {}",
@@ -129,16 +124,22 @@ pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     let mistakes: [(&str, Vec<u8>); 3] = [
         (
             "a certificate made from last year's CSR",
-            portal.issue(&csr_a, TOPIC, now).map_err(fail)?,
+            apple
+                .renewal(&current, &csr_a, now)
+                .map_err(fail)?
+                .der()
+                .to_vec(),
         ),
         (
             "\"Create\" clicked instead of \"Renew\": a new topic",
-            portal.issue(&csr_b, NEW_TOPIC, now).map_err(fail)?,
+            apple
+                .created_instead_of_renewed(&current, &csr_b, now)
+                .map_err(fail)?
+                .der()
+                .to_vec(),
         ),
         ("an upload cut off in transit", {
-            let pem = PushCertificate::from_der(&renewed_der)
-                .map_err(fail)?
-                .to_pem();
+            let pem = renewed_cert.to_pem();
             pem.as_bytes()[..pem.len() / 2].to_vec()
         }),
     ];

@@ -29,9 +29,6 @@ mod csr;
 mod demo;
 mod identity;
 mod inspect;
-// The stand-in portal lives with the library's tests, which use it too.
-#[path = "../../tests/support/portal.rs"]
-mod portal;
 mod sign;
 mod verify_request;
 
