@@ -229,3 +229,54 @@ fn issue(nb: OffsetDateTime, na: OffsetDateTime) -> Vec<u8> {
     let topic = "com.apple.mgmt.External.prop".parse().unwrap();
     apple.issue(&csr, &topic, nb, na).unwrap().der().to_vec()
 }
+
+/// `Accept-Language` against a plain model: the known language with the
+/// highest quality wins, the first listed among equals, English otherwise.
+mod accept_language {
+    use mdm_push_cert::Lang;
+    use proptest::prelude::*;
+
+    fn entry() -> impl Strategy<Value = (&'static str, Option<u16>)> {
+        (
+            prop::sample::select(vec!["ja", "ja-JP", "JA", "en", "en-US", "fr", "de-CH", "*"]),
+            prop::option::of(0u16..=1000),
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn matches_the_model(entries in prop::collection::vec(entry(), 0..6)) {
+            let header = entries
+                .iter()
+                .map(|(tag, q)| match q {
+                    Some(q) => format!("{tag};q={}.{:03}", q / 1000, q % 1000),
+                    None => (*tag).to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut best: Option<(u16, Lang)> = None;
+            for (tag, q) in &entries {
+                let q = q.unwrap_or(1000);
+                let lang = match tag.split('-').next().unwrap().to_ascii_lowercase().as_str() {
+                    "ja" => Lang::Ja,
+                    "en" => Lang::En,
+                    _ => continue,
+                };
+                if q > 0 && best.is_none_or(|(b, _)| q > b) {
+                    best = Some((q, lang));
+                }
+            }
+            prop_assert_eq!(
+                Lang::from_accept_language(&header),
+                best.map_or(Lang::En, |(_, l)| l),
+                "{}", header
+            );
+        }
+
+        #[test]
+        fn never_panics(header in ".{0,200}") {
+            let _ = Lang::from_accept_language(&header);
+            let _ = Lang::from_tag(&header);
+        }
+    }
+}
