@@ -17,6 +17,8 @@ mod asn1;
 mod certificate;
 mod csr;
 mod error;
+#[cfg(test)]
+mod error_texts;
 mod expiry;
 mod identity;
 mod input;

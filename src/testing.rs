@@ -22,26 +22,37 @@
 //! [`UploadCheck::trust_anchors`](crate::UploadCheck::trust_anchors) and
 //! [`VendorSigner::with_anchors`].
 //!
-//! A downstream server's unit test of its upload endpoint:
+//! A downstream server's unit test of its upload endpoint (`upload` stands
+//! for the server's handler):
 //!
 //! ```
+//! # use mdm_push_cert::{Lang, PrivateKey, PushCertificate, TrustAnchors, UploadCheck};
+//! # use mdm_push_cert::time::{Duration, OffsetDateTime};
+//! # fn upload(current: &PushCertificate, key: &PrivateKey, anchors: TrustAnchors,
+//! #           body: &[u8], accept_language: &str, now: OffsetDateTime) -> (u16, String) {
+//! #     let check = UploadCheck::new(now).trust_anchors(anchors)
+//! #         .expected_public_key(key.spki_der()).previous_certificate(current);
+//! #     match check.check(body) {
+//! #         Ok(cert) => (200, cert.topic().to_string()),
+//! #         Err(e) => (if e.is_retryable() { 503 } else { 409 },
+//! #                    e.to_response(Lang::from_accept_language(accept_language)).message),
+//! #     }
+//! # }
 //! use mdm_push_cert::testing::StandInApple;
-//! use mdm_push_cert::time::{Duration, OffsetDateTime};
-//! use mdm_push_cert::{UploadCheck, UploadError};
 //!
 //! let apple = StandInApple::new(7);
-//! let key = apple.customer_key(1)?; // the key of the CSR the server made
+//! let key = apple.customer_key(1)?; // the key of the renewal's CSR
 //! let current = apple.first_registration(&key, OffsetDateTime::UNIX_EPOCH + Duration::days(20_000))?;
-//! let now = current.not_after() - Duration::days(20); // renewal time
-//! let check = UploadCheck::new(now)
-//!     .trust_anchors(apple.anchors())
-//!     .expected_public_key(key.spki_der())
-//!     .previous_certificate(&current);
-//! // The customer clicked "Create" instead of "Renew" on the portal:
-//! let wrong = apple.created_instead_of_renewed(&current, &key, now)?;
-//! assert!(matches!(check.check(wrong.to_pem().as_bytes()), Err(UploadError::TopicMismatch { .. })));
+//! let now = current.not_after() - Duration::days(20);
+//!
 //! let renewed = apple.renewal(&current, &key, now)?;
-//! assert_eq!(check.check(renewed.der())?.topic(), current.topic());
+//! let (status, topic) = upload(&current, &key, apple.anchors(), renewed.der(), "en", now);
+//! assert_eq!((status, topic.as_str()), (200, current.topic().as_str()));
+//!
+//! let created = apple.created_instead_of_renewed(&current, &key, now)?; // "Create", not "Renew"
+//! let (status, message) = upload(&current, &key, apple.anchors(), created.der(), "ja-JP,ja;q=0.9", now);
+//! assert_eq!(status, 409);
+//! assert!(message.starts_with("前回アップロードした MDM証明書と異なる"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

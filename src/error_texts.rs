@@ -1,0 +1,294 @@
+//! The message table of every error enum not covered beside its own type:
+//! each variant's text, asserted in full. A `match` without a wildcard
+//! makes a new variant add a row. Every text is one line, and a variant that
+//! wraps another error returns it from `source()` and shows its text.
+
+use time::OffsetDateTime;
+
+use crate::csr::CsrError;
+use crate::identity::IdentityError;
+use crate::keys::KeyError;
+use crate::pkcs12::Pkcs12Error;
+use crate::topic::TopicError;
+use crate::vendor_signer::VendorError;
+use crate::{AnchorError, ParseError, TrustError};
+
+/// Asserts one line, the expected text, and that `source()` is the wrapped
+/// error (`Some`) or nothing.
+fn assert_text(e: &dyn std::error::Error, text: &str, wrapped: Option<String>) {
+    let shown = e.to_string();
+    assert_eq!(shown, text, "{e:?}");
+    assert!(!shown.contains('\n'), "{shown}");
+    match wrapped {
+        Some(inner) => {
+            let source = e.source().expect("a wrapping variant has a source");
+            assert_eq!(source.to_string(), inner);
+            assert!(shown.ends_with(&inner), "{shown} does not show {inner}");
+        }
+        None => assert!(e.source().is_none(), "{e:?} has a source"),
+    }
+}
+
+#[test]
+fn csr_errors() {
+    let inner = ParseError::Empty;
+    for e in [
+        CsrError::Input(inner.clone()),
+        CsrError::Malformed,
+        CsrError::NotRsa {
+            algorithm: "1.2".into(),
+        },
+        CsrError::BadSignature,
+        CsrError::UnsupportedSignatureAlgorithm { oid: "1.3".into() },
+        CsrError::InvalidSubject {
+            field: "common name",
+            reason: "r".into(),
+        },
+        CsrError::KeyTooSmall { bits: 1024 },
+        CsrError::Build,
+    ] {
+        let (text, wrapped) = match &e {
+            CsrError::Input(_) => (
+                "no certificate signing request could be read: the file is empty",
+                Some(inner.to_string()),
+            ),
+            CsrError::Malformed => ("the certificate signing request is malformed", None),
+            CsrError::NotRsa { .. } => {
+                ("the request's public key is not RSA (algorithm 1.2)", None)
+            }
+            CsrError::BadSignature => (
+                "the request's signature does not verify with its own public key",
+                None,
+            ),
+            CsrError::UnsupportedSignatureAlgorithm { .. } => (
+                "the request's signature algorithm 1.3 is not supported",
+                None,
+            ),
+            CsrError::InvalidSubject { .. } => {
+                ("the subject field common name is not acceptable: r", None)
+            }
+            CsrError::KeyTooSmall { .. } => (
+                "the RSA key has 1024 bits; at least 2048 are required",
+                None,
+            ),
+            CsrError::Build => ("the request could not be built or signed", None),
+        };
+        assert_text(&e, text, wrapped);
+    }
+}
+
+#[test]
+fn key_errors() {
+    for e in [
+        KeyError::NoKey,
+        KeyError::Encrypted,
+        KeyError::WrongPassword,
+        KeyError::UnsupportedEncryption { algorithm: "PBES1" },
+        KeyError::TooMuchWork {
+            what: "PBKDF2 iteration count",
+            asked: 3,
+            max: 2,
+        },
+        KeyError::TooLarge { len: 3, max: 2 },
+        KeyError::Malformed,
+        KeyError::TooSmall { bits: 1024 },
+        KeyError::Crypto,
+    ] {
+        let text = match &e {
+            KeyError::NoKey => "no RSA private key was found",
+            KeyError::Encrypted => "the private key is encrypted; a password is needed to read it",
+            KeyError::WrongPassword => "the password does not decrypt the private key",
+            KeyError::UnsupportedEncryption { .. } => {
+                "the private key is encrypted with PBES1, which is not supported"
+            }
+            KeyError::TooMuchWork { .. } => {
+                "the file's PBKDF2 iteration count is 3, more than the 2 accepted"
+            }
+            KeyError::TooLarge { .. } => {
+                "the key file is 3 bytes long, more than the 2 bytes accepted"
+            }
+            KeyError::Malformed => "the private key is malformed or not RSA",
+            KeyError::TooSmall { .. } => "the RSA key has 1024 bits; at least 2048 are required",
+            KeyError::Crypto => "the key could not be generated or encoded",
+        };
+        assert_text(&e, text, None);
+    }
+}
+
+#[test]
+fn vendor_errors() {
+    let t = OffsetDateTime::UNIX_EPOCH;
+    let parse = ParseError::Empty;
+    let anchor = AnchorError::NoRoot;
+    let trust = TrustError::TooManyCandidates;
+    let csr = CsrError::BadSignature;
+    for e in [
+        VendorError::Certificate(parse.clone()),
+        VendorError::NotVendorCertificate {
+            subject: "CN=S".into(),
+        },
+        VendorError::KeyMismatch,
+        VendorError::Expired { not_after: t },
+        VendorError::NotYetValid { not_before: t },
+        VendorError::UnknownIssuer {
+            issuer: "CN=W".into(),
+            key_id: None,
+        },
+        VendorError::Chain(anchor.clone()),
+        VendorError::Untrusted(trust.clone()),
+        VendorError::CsrKeyTooSmall { bits: 1024 },
+        VendorError::Csr(csr.clone()),
+        VendorError::Signing,
+    ] {
+        let (text, wrapped) = match &e {
+            VendorError::Certificate(_) => (
+                "the vendor certificate could not be read: the file is empty".to_owned(),
+                Some(parse.to_string()),
+            ),
+            VendorError::NotVendorCertificate { .. } => (
+                "CN=S is not an MDM vendor certificate (no extension 1.2.840.113635.100.4.12)"
+                    .to_owned(),
+                None,
+            ),
+            VendorError::KeyMismatch => (
+                "the private key does not belong to the vendor certificate".to_owned(),
+                None,
+            ),
+            VendorError::Expired { .. } => (
+                "the vendor certificate expired at 1970-01-01T00:00:00Z; renew it in the Apple Developer portal"
+                    .to_owned(),
+                None,
+            ),
+            VendorError::NotYetValid { .. } => (
+                "the vendor certificate is not valid until 1970-01-01T00:00:00Z".to_owned(),
+                None,
+            ),
+            VendorError::UnknownIssuer { .. } => (
+                "no known Apple WWDR certification authority issued the vendor certificate (issuer CN=W); add Apple's certificate for that WWDR CA (from Apple's certificate authority page) with VendorSigner::with_anchors and TrustAnchors::with_intermediates, or the command line's --intermediates"
+                    .to_owned(),
+                None,
+            ),
+            VendorError::Chain(_) => (
+                format!("the certificate chain could not be used: {anchor}"),
+                Some(anchor.to_string()),
+            ),
+            VendorError::Untrusted(_) => (
+                format!("the vendor certificate is not trusted: {trust}"),
+                Some(trust.to_string()),
+            ),
+            VendorError::CsrKeyTooSmall { .. } => (
+                "the request's RSA key has 1024 bits; at least 2048 are required".to_owned(),
+                None,
+            ),
+            VendorError::Csr(_) => (
+                format!("the request is not usable: {csr}"),
+                Some(csr.to_string()),
+            ),
+            VendorError::Signing => ("the signature could not be computed".to_owned(), None),
+        };
+        assert_text(&e, &text, wrapped);
+    }
+}
+
+#[test]
+fn pkcs12_and_identity_errors() {
+    for e in [
+        Pkcs12Error::Malformed,
+        Pkcs12Error::NoMac,
+        Pkcs12Error::WrongPassword,
+        Pkcs12Error::Unsupported {
+            what: "cipher",
+            oid: "1.2".into(),
+        },
+        Pkcs12Error::TooManyIterations { asked: 3, max: 2 },
+        Pkcs12Error::BadContent,
+        Pkcs12Error::NoCertificate,
+        Pkcs12Error::NoKey,
+        Pkcs12Error::SeveralKeys,
+        Pkcs12Error::Write,
+        Pkcs12Error::PasswordRequired,
+    ] {
+        let text = match &e {
+            Pkcs12Error::Malformed => "the file is not a PKCS#12 file",
+            Pkcs12Error::NoMac => "the PKCS#12 file has no MAC; its integrity cannot be checked",
+            Pkcs12Error::WrongPassword => "the password is wrong (the PKCS#12 MAC does not verify)",
+            Pkcs12Error::Unsupported { .. } => {
+                "the PKCS#12 file uses cipher 1.2, which is not supported"
+            }
+            Pkcs12Error::TooManyIterations { .. } => {
+                "the PKCS#12 file asks for 3 iterations, more than the 2 accepted"
+            }
+            Pkcs12Error::BadContent => {
+                "a part of the PKCS#12 file does not decrypt to valid content"
+            }
+            Pkcs12Error::NoCertificate => "the PKCS#12 file holds no certificate",
+            Pkcs12Error::NoKey => "the PKCS#12 file holds no private key",
+            Pkcs12Error::SeveralKeys => "the PKCS#12 file holds more than one private key",
+            Pkcs12Error::Write => "the PKCS#12 file could not be written",
+            Pkcs12Error::PasswordRequired => {
+                "the file is a PKCS#12 (.p12) file; its password is needed to read it"
+            }
+        };
+        assert_text(&e, text, None);
+    }
+    let parse = ParseError::Empty;
+    let key = KeyError::NoKey;
+    let p12 = Pkcs12Error::NoMac;
+    for e in [
+        IdentityError::KeyMismatch {
+            key_sha256: "aa".into(),
+            certificate_sha256: "bb".into(),
+        },
+        IdentityError::Certificate(parse.clone()),
+        IdentityError::Key(key.clone()),
+        IdentityError::NoKey,
+        IdentityError::SeveralKeys,
+        IdentityError::Pkcs12(p12.clone()),
+    ] {
+        let (text, wrapped) = match &e {
+            IdentityError::KeyMismatch { .. } => (
+                "the private key (public key SHA-256 aa) does not belong to the push certificate (public key SHA-256 bb)".to_owned(),
+                None,
+            ),
+            IdentityError::Certificate(_) => (
+                format!("the push certificate could not be read: {parse}"),
+                Some(parse.to_string()),
+            ),
+            IdentityError::Key(_) => (
+                format!("the private key could not be read or written: {key}"),
+                Some(key.to_string()),
+            ),
+            IdentityError::NoKey => ("the file holds no private key".to_owned(), None),
+            IdentityError::SeveralKeys => {
+                ("the file holds more than one private key".to_owned(), None)
+            }
+            IdentityError::Pkcs12(_) => (
+                format!("the PKCS#12 file could not be used: {p12}"),
+                Some(p12.to_string()),
+            ),
+        };
+        assert_text(&e, &text, wrapped);
+    }
+}
+
+#[test]
+fn topic_errors() {
+    for e in [
+        TopicError::Empty,
+        TopicError::WrongPrefix,
+        TopicError::TooLong { len: 300, max: 255 },
+        TopicError::InvalidCharacter { found: ' ' },
+    ] {
+        let text = match &e {
+            TopicError::Empty => "the topic is empty",
+            TopicError::WrongPrefix => {
+                "the topic does not start with \"com.apple.mgmt.\" followed by an identifier"
+            }
+            TopicError::TooLong { .. } => "the topic is 300 bytes long, more than the 255 allowed",
+            TopicError::InvalidCharacter { .. } => {
+                "the topic holds the character ' ', which a topic may not contain"
+            }
+        };
+        assert_text(&e, text, None);
+    }
+}
