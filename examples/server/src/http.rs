@@ -1,0 +1,258 @@
+//! The HTTP endpoints: routes, languages, statuses and JSON bodies.
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use mdm_push_cert::time::OffsetDateTime;
+use mdm_push_cert::{Lang, MAX_INPUT_LEN, ParseError, RetryReason, UploadError};
+use serde::Serialize;
+
+use crate::state::{AppState, RequestError};
+
+/// The file name of the signedCSR download, the name the administrator's
+/// guide tells customers to expect.
+pub const SIGNED_CSR_FILENAME: &str = "signedCSR";
+
+/// `Retry-After` for a transient failure of the server (seconds).
+pub const RETRY_AFTER_TRANSIENT: i64 = 30;
+
+/// The router: the three endpoints under `/mdm/push-certificate`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/mdm/push-certificate/request", get(get_request))
+        .route(
+            "/mdm/push-certificate",
+            get(get_status).post(post_certificate),
+        )
+        // The library refuses anything longer than MAX_INPUT_LEN with its
+        // own message; the body limit stops a larger one at the door.
+        .layer(DefaultBodyLimit::max(MAX_INPUT_LEN))
+        .with_state(state)
+}
+
+/// An error body: the library's four upload errors and the server's own.
+#[derive(Debug, Serialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+    remedy: String,
+    detail: String,
+}
+
+fn lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language)
+}
+
+/// Runs blocking work (key generation and encryption, SQLite) off the
+/// async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(f).await
+}
+
+/// A failure of the server itself, not the customer's file.
+fn server_error(
+    status: StatusCode,
+    code: &str,
+    lang: Lang,
+    ja: (&str, &str),
+    en: (&str, &str),
+    detail: String,
+) -> Response {
+    let (message, remedy) = match lang {
+        Lang::Ja => ja,
+        _ => en,
+    };
+    let mut response = (
+        status,
+        Json(ErrorBody {
+            code: code.to_owned(),
+            message: message.to_owned(),
+            remedy: remedy.to_owned(),
+            detail,
+        }),
+    )
+        .into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(RETRY_AFTER_TRANSIENT),
+        );
+    }
+    response
+}
+
+fn storage_unavailable(lang: Lang, detail: String) -> Response {
+    server_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage_unavailable",
+        lang,
+        (
+            "サーバーのデータベースに接続できません。",
+            "しばらく待ってから再度実行してください。",
+        ),
+        (
+            "The server's database is unavailable.",
+            "Wait a while and try again.",
+        ),
+        detail,
+    )
+}
+
+/// `GET /mdm/push-certificate/request`: the signedCSR file.
+async fn get_request(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = lang(&headers);
+    let now = app.now();
+    let result = blocking(move || app.signed_request(now)).await;
+    match result {
+        Ok(Ok(signed)) => (
+            [
+                (header::CONTENT_TYPE, "application/octet-stream"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    &format!("attachment; filename=\"{SIGNED_CSR_FILENAME}\""),
+                ),
+            ],
+            signed,
+        )
+            .into_response(),
+        Ok(Err(RequestError::Store(e))) => storage_unavailable(lang, e.to_string()),
+        Ok(Err(RequestError::Vendor(detail))) => server_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "vendor_signing_failed",
+            lang,
+            (
+                "ベンダー署名付きCSRファイルを作成できません。",
+                "MDMサーバーの管理者に連絡してください。",
+            ),
+            (
+                "The vendor-signed CSR file cannot be made.",
+                "Contact the MDM server's administrator.",
+            ),
+            detail,
+        ),
+        Err(e) => storage_unavailable(lang, format!("the request task failed: {e}")),
+    }
+}
+
+/// The HTTP status of an upload error.
+pub fn upload_status(e: &UploadError) -> StatusCode {
+    match e {
+        UploadError::TopicMismatch { .. } => StatusCode::CONFLICT,
+        UploadError::RetryLater { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        // InvalidCertificate, PublicKeyMismatch and any later variant: the
+        // file is understood and refused.
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// `Retry-After` in seconds for a retryable error at `now`: until the
+/// certificate's validity begins, for a clock that runs behind; otherwise
+/// [`RETRY_AFTER_TRANSIENT`].
+pub fn retry_after(e: &UploadError, now: OffsetDateTime) -> Option<i64> {
+    match e {
+        UploadError::RetryLater {
+            reason: RetryReason::NotYetValid { not_before },
+        } => {
+            let wait = *not_before - now;
+            // Rounded up: retrying a second early would fail again.
+            let secs = wait.whole_seconds() + i64::from(wait.subsec_nanoseconds() > 0);
+            Some(secs.max(1))
+        }
+        UploadError::RetryLater { .. } => Some(RETRY_AFTER_TRANSIENT),
+        _ => None,
+    }
+}
+
+fn upload_error(e: &UploadError, status: StatusCode, lang: Lang, now: OffsetDateTime) -> Response {
+    let body = e.to_response(lang);
+    let mut response = (
+        status,
+        Json(ErrorBody {
+            code: body.code,
+            message: body.message,
+            remedy: body.remedy,
+            detail: body.detail,
+        }),
+    )
+        .into_response();
+    if let Some(secs) = retry_after(e, now) {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+/// `POST /mdm/push-certificate`: the push certificate (PEM or DER) as the
+/// request body.
+async fn post_certificate(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let lang = lang(&headers);
+    let now = app.now();
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let len = headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse().ok())
+                .unwrap_or(MAX_INPUT_LEN + 1);
+            let e = UploadError::from(ParseError::TooLarge {
+                len,
+                max: MAX_INPUT_LEN,
+            });
+            return upload_error(&e, StatusCode::PAYLOAD_TOO_LARGE, lang, now);
+        }
+        // The body could not be read (the connection broke): try again.
+        Err(rejection) => {
+            let e = UploadError::retry_later(format!("the upload could not be read: {rejection}"));
+            return upload_error(&e, upload_status(&e), lang, now);
+        }
+    };
+    let result = blocking(move || app.upload(&body, now)).await;
+    match result {
+        Ok(Ok(summary)) => Json(summary).into_response(),
+        Ok(Err(e)) => upload_error(&e, upload_status(&e), lang, now),
+        Err(join) => {
+            let e = UploadError::retry_later(format!("the upload task failed: {join}"));
+            upload_error(&e, upload_status(&e), lang, now)
+        }
+    }
+}
+
+/// `GET /mdm/push-certificate`: the current certificate's status.
+async fn get_status(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = lang(&headers);
+    let now = app.now();
+    match blocking(move || app.status(now)).await {
+        Ok(Ok(Some(status))) => Json(status).into_response(),
+        Ok(Ok(None)) => server_error(
+            StatusCode::NOT_FOUND,
+            "not_registered",
+            lang,
+            (
+                "MDM証明書が登録されていません。",
+                "ベンダー署名付きCSRファイルをダウンロードし、Apple Push Certificates Portal で作成したMDM証明書をアップロードしてください。",
+            ),
+            (
+                "No MDM certificate is registered.",
+                "Download the vendor-signed CSR file, then upload the MDM certificate Apple Push Certificates Portal creates from it.",
+            ),
+            "no push certificate has been accepted yet".to_owned(),
+        ),
+        Ok(Err(e)) => storage_unavailable(lang, e.to_string()),
+        Err(e) => storage_unavailable(lang, format!("the status task failed: {e}")),
+    }
+}

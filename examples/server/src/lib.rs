@@ -1,0 +1,15 @@
+//! An example MDM server that embeds `mdm-push-cert` the way a real one
+//! would: axum for HTTP, SQLite for storage, the customer key encrypted at
+//! rest. See `README.md` beside this crate for the endpoints.
+//!
+//! The library does no I/O; this crate does it: the clock ([`Clock`]), the
+//! OS random number generator, the database ([`Store`]) and HTTP
+//! ([`router`]).
+
+mod http;
+mod state;
+mod store;
+
+pub use http::{RETRY_AFTER_TRANSIENT, SIGNED_CSR_FILENAME, retry_after, router, upload_status};
+pub use state::{AppState, Clock, RequestError, ServerConfig, Status};
+pub use store::{Current, DEFAULT_BUSY_TIMEOUT, Pending, Store, StoreError};

@@ -1,0 +1,111 @@
+//! `mdm-push-cert-example-server`: serves the three endpoints on
+//! `MDM_SERVER_LISTEN` with the vendor certificate and key, the key-at-rest
+//! secret and the database named by the environment (see README.md).
+
+use std::env;
+use std::process::ExitCode;
+
+use mdm_push_cert::zeroize::Zeroizing;
+use mdm_push_cert::{KeyError, PrivateKey, TrustAnchors, VendorSigner};
+use mdm_push_cert_example_server::{AppState, ServerConfig, Store, router};
+
+fn var(name: &str) -> Result<Option<String>, String> {
+    match env::var(name) {
+        Ok(v) if !v.is_empty() => Ok(Some(v)),
+        Ok(_) | Err(env::VarError::NotPresent) => Ok(None),
+        Err(env::VarError::NotUnicode(_)) => Err(format!("{name} is not UTF-8")),
+    }
+}
+
+fn required(name: &str) -> Result<String, String> {
+    var(name)?.ok_or_else(|| format!("{name} is not set (see README.md)"))
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{path}: {e}"))
+}
+
+/// A secret from `NAME_FILE` (its first line) or, failing that, `NAME`.
+fn secret(name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+    if let Some(path) = var(&format!("{name}_FILE"))? {
+        let bytes = Zeroizing::new(read(&path)?);
+        let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        return Ok(Some(Zeroizing::new(line.to_vec())));
+    }
+    Ok(var(name)?.map(|s| Zeroizing::new(s.into_bytes())))
+}
+
+fn config() -> Result<(String, ServerConfig), String> {
+    let listen = var("MDM_SERVER_LISTEN")?.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let db = var("MDM_SERVER_DB")?.unwrap_or_else(|| "mdm-push-cert.sqlite3".to_owned());
+    let store = Store::open(&db).map_err(|e| format!("{db}: {e}"))?;
+
+    let key_path = required("MDM_VENDOR_KEY")?;
+    let key_bytes = Zeroizing::new(read(&key_path)?);
+    let vendor_key = match PrivateKey::parse(&key_bytes) {
+        Err(KeyError::Encrypted) => {
+            let password = secret("MDM_VENDOR_KEY_PASSWORD")?.ok_or_else(|| {
+                format!("{key_path} is encrypted: set MDM_VENDOR_KEY_PASSWORD(_FILE)")
+            })?;
+            PrivateKey::parse_with_password(&key_bytes, &password)
+        }
+        other => other,
+    }
+    .map_err(|e| format!("{key_path}: {e}"))?;
+
+    // Apple's anchors, plus any CA certificate Apple added since this build.
+    let mut anchors = TrustAnchors::apple();
+    if let Some(path) = var("MDM_INTERMEDIATES")? {
+        anchors = anchors
+            .with_intermediates(&read(&path)?)
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    let cert_path = required("MDM_VENDOR_CERT")?;
+    let signer = VendorSigner::with_anchors(&read(&cert_path)?, &vendor_key, &anchors)
+        .map_err(|e| format!("{cert_path}: {e}"))?;
+
+    let server_secret = secret("MDM_SERVER_SECRET")?
+        .ok_or("MDM_SERVER_SECRET(_FILE) is not set: customer keys are encrypted with it")?;
+    let mut config = ServerConfig::new(store, signer, server_secret);
+    config.anchors = anchors;
+    if let Some(name) = var("MDM_CUSTOMER_NAME")? {
+        config.customer_name = name;
+    }
+    Ok((listen, config))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (listen, config) = match config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("mdm-push-cert-example-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(&listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("mdm-push-cert-example-server: {listen}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    eprintln!("mdm-push-cert-example-server: listening on http://{listen}");
+    let shutdown = async {
+        // If the signal cannot be watched, serve until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    match axum::serve(listener, router(AppState::new(config)))
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mdm-push-cert-example-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! What the server does, without HTTP: make the signedCSR, judge an upload,
+//! report the status. Each method takes `now` from the caller (the
+//! handler reads the server's clock) and blocks (key generation, key
+//! encryption, SQLite): the handlers run them on blocking tasks.
+
+use std::sync::Arc;
+
+use mdm_push_cert::time::OffsetDateTime;
+use mdm_push_cert::zeroize::Zeroizing;
+use mdm_push_cert::{
+    CertificateSummary, CsrBuilder, DEFAULT_COMMON_NAME, PrivateKey, PushCertificate, PushCsr,
+    PushIdentity, TrustAnchors, UploadCheck, UploadError, VendorError, VendorSigner,
+};
+use sha2::Digest as _;
+
+use crate::store::{Pending, Store, StoreError};
+
+/// The server's clock: production reads the system clock, tests pass one
+/// they move.
+pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+
+/// Everything the server is configured with.
+pub struct ServerConfig {
+    /// The database.
+    pub store: Store,
+    /// The MDM vendor's signer, made once at start-up.
+    pub signer: VendorSigner,
+    /// The password customer keys are encrypted with at rest.
+    pub secret: Zeroizing<Vec<u8>>,
+    /// What uploads must chain to: Apple's anchors in production.
+    pub anchors: TrustAnchors,
+    /// The common name of the customer CSRs the server makes.
+    pub customer_name: String,
+    /// Where `now` comes from.
+    pub clock: Clock,
+}
+
+impl ServerConfig {
+    /// A configuration with Apple's trust anchors, the system clock and the
+    /// crate's default CSR common name.
+    pub fn new(store: Store, signer: VendorSigner, secret: Zeroizing<Vec<u8>>) -> Self {
+        Self {
+            store,
+            signer,
+            secret,
+            anchors: TrustAnchors::apple(),
+            customer_name: DEFAULT_COMMON_NAME.to_owned(),
+            clock: Arc::new(system_now),
+        }
+    }
+}
+
+/// The system clock. The one place the server reads it.
+#[allow(clippy::disallowed_methods)]
+fn system_now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// The server's shared state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<ServerConfig>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("signer", &self.0.signer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the signedCSR could not be made.
+#[derive(Debug)]
+pub enum RequestError {
+    /// The database failed.
+    Store(StoreError),
+    /// The vendor signer refused (its certificate expired, for example),
+    /// or the customer key or CSR could not be made.
+    Vendor(String),
+}
+
+impl From<StoreError> for RequestError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<VendorError> for RequestError {
+    fn from(e: VendorError) -> Self {
+        Self::Vendor(e.to_string())
+    }
+}
+
+/// What the status endpoint reports.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Status {
+    /// The current certificate at `now`.
+    #[serde(flatten)]
+    pub certificate: CertificateSummary,
+    /// When it was uploaded.
+    #[serde(with = "mdm_push_cert::time::serde::rfc3339")]
+    pub uploaded_at: OffsetDateTime,
+    /// Whether a signedCSR was downloaded and no certificate for it has
+    /// been accepted yet (a renewal in progress).
+    pub renewal_pending: bool,
+}
+
+fn storage(e: StoreError) -> UploadError {
+    UploadError::retry_later(e.to_string())
+}
+
+impl AppState {
+    /// The state for `config`.
+    pub fn new(config: ServerConfig) -> Self {
+        Self(Arc::new(config))
+    }
+
+    /// The time now, by the configured clock.
+    pub fn now(&self) -> OffsetDateTime {
+        (self.0.clock)()
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// The signedCSR file (base64) for the pending request, made first if
+    /// none is pending: a new customer key (RSA-2048, stored encrypted) and
+    /// its CSR. The vendor signs it at each call, at `now`, so a download
+    /// always carries a signature valid now; the key and CSR stay the same
+    /// until a certificate for them is accepted.
+    ///
+    /// # Errors
+    /// [`RequestError`] when the database fails or the vendor cannot sign.
+    pub fn signed_request(&self, now: OffsetDateTime) -> Result<String, RequestError> {
+        let mut rng = rand::rng();
+        let pending = match self.0.store.pending()? {
+            Some(p) => p,
+            None => {
+                let key = PrivateKey::generate(&mut rng, 2048)
+                    .map_err(|e| RequestError::Vendor(format!("key generation: {e}")))?;
+                let csr = CsrBuilder::new()
+                    .common_name(self.0.customer_name.clone())
+                    .build(&key, &mut rng)
+                    .map_err(|e| RequestError::Vendor(format!("the CSR: {e}")))?;
+                let encrypted_key = key
+                    .to_encrypted_pkcs8_der(&self.0.secret, &mut rng)
+                    .map_err(|e| RequestError::Vendor(format!("key encryption: {e}")))?;
+                self.0.store.insert_pending_if_absent(&Pending {
+                    encrypted_key,
+                    csr_der: csr.der().to_vec(),
+                    created_at: now,
+                })?
+            }
+        };
+        let csr = PushCsr::from_der(&pending.csr_der).map_err(|e| {
+            RequestError::Store(StoreError::corrupt(format!("the stored CSR: {e}")))
+        })?;
+        Ok(self.0.signer.sign(&csr, now, &mut rng)?.to_base64())
+    }
+
+    /// Judges an uploaded certificate (PEM or DER) at `now` and, if it is
+    /// accepted, makes it the current one with the pending key.
+    ///
+    /// - With a pending request: the certificate must carry its public key,
+    ///   keep the current topic and end later than the current certificate.
+    /// - With none: the current certificate uploaded again is accepted
+    ///   again (a repeated click changes nothing); any other certificate
+    ///   that passes the checks that need no request is refused as
+    ///   [`UploadError::PublicKeyMismatch`]: the server made no CSR it
+    ///   could have been issued for.
+    /// - A database failure, or a stored key the server secret does not
+    ///   open, is [`UploadError::RetryLater`]; nothing is changed.
+    ///
+    /// # Errors
+    /// One of the four [`UploadError`]s.
+    pub fn upload(
+        &self,
+        bytes: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<CertificateSummary, UploadError> {
+        let current = self
+            .0
+            .store
+            .current()
+            .map_err(storage)?
+            .map(|c| PushCertificate::from_der(&c.certificate_der))
+            .transpose()
+            .map_err(|e| {
+                UploadError::retry_later(format!("the stored certificate cannot be read: {e}"))
+            })?;
+        let mut check = UploadCheck::new(now).trust_anchors(self.0.anchors.clone());
+        let Some(pending) = self.0.store.pending().map_err(storage)? else {
+            return self.upload_without_request(&check, current.as_ref(), bytes, now);
+        };
+        let csr = PushCsr::from_der(&pending.csr_der).map_err(|e| {
+            UploadError::retry_later(format!("the stored request cannot be read: {e}"))
+        })?;
+        check = check.expected_csr(&csr);
+        if let Some(c) = &current {
+            check = check.previous_certificate(c);
+        }
+        let cert = check.check(bytes)?;
+        // Open the key before anything changes: a certificate whose key the
+        // server cannot use must not replace a working one.
+        let key = PrivateKey::parse_with_password(&pending.encrypted_key, &self.0.secret).map_err(
+            |e| UploadError::retry_later(format!("the stored key cannot be opened: {e}")),
+        )?;
+        let identity = PushIdentity::new(cert, key).map_err(|e| {
+            UploadError::retry_later(format!("the stored key does not pair with it: {e}"))
+        })?;
+        self.0
+            .store
+            .accept(&pending, identity.certificate().der(), now)
+            .map_err(storage)?;
+        Ok(identity.certificate().summary(now))
+    }
+
+    fn upload_without_request(
+        &self,
+        check: &UploadCheck,
+        current: Option<&PushCertificate>,
+        bytes: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<CertificateSummary, UploadError> {
+        if let (Some(current), Ok(uploaded)) = (current, PushCertificate::parse(bytes))
+            && uploaded.der() == current.der()
+        {
+            return Ok(current.summary(now));
+        }
+        let cert = check.check(bytes)?;
+        Err(UploadError::PublicKeyMismatch {
+            expected_sha256: "none: no signedCSR file was downloaded for this upload".into(),
+            found_sha256: hex(&sha2::Sha256::digest(cert.spki_der())),
+        })
+    }
+
+    /// The current certificate at `now`, or `None` before the first
+    /// registration.
+    ///
+    /// # Errors
+    /// When the database fails or the stored certificate cannot be read.
+    pub fn status(&self, now: OffsetDateTime) -> Result<Option<Status>, StoreError> {
+        let Some(current) = self.0.store.current()? else {
+            return Ok(None);
+        };
+        let cert = PushCertificate::from_der(&current.certificate_der)
+            .map_err(|e| StoreError::corrupt(format!("the stored certificate: {e}")))?;
+        Ok(Some(Status {
+            certificate: cert.summary(now),
+            uploaded_at: current.uploaded_at,
+            renewal_pending: self.0.store.pending()?.is_some(),
+        }))
+    }
+
+    /// The push identity (certificate and decrypted key) an APNs client
+    /// authenticates with, or `None` before the first registration.
+    ///
+    /// # Errors
+    /// When the database fails or the stored key or certificate cannot be
+    /// opened.
+    pub fn push_identity(&self) -> Result<Option<PushIdentity>, StoreError> {
+        let Some(current) = self.0.store.current()? else {
+            return Ok(None);
+        };
+        let cert = PushCertificate::from_der(&current.certificate_der)
+            .map_err(|e| StoreError::corrupt(format!("the stored certificate: {e}")))?;
+        let key = PrivateKey::parse_with_password(&current.encrypted_key, &self.0.secret)
+            .map_err(|e| StoreError::corrupt(format!("the stored key: {e}")))?;
+        PushIdentity::new(cert, key)
+            .map(Some)
+            .map_err(|e| StoreError::corrupt(format!("the stored identity: {e}")))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
