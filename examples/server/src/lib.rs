@@ -6,6 +6,8 @@
 //! OS random number generator, the database ([`Store`]) and HTTP
 //! ([`router`]).
 
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod http;
 mod state;
 mod store;

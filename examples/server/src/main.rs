@@ -2,6 +2,8 @@
 //! `MDM_SERVER_LISTEN` with the vendor certificate and key, the key-at-rest
 //! secret and the database named by the environment (see README.md).
 
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::env;
 use std::process::ExitCode;
 

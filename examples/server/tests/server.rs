@@ -1,0 +1,451 @@
+//! The server on 127.0.0.1, driven over HTTP by a real client, with the
+//! crate's stand-in Apple issuing the certificates and the server's clock
+//! moved by the test.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mdm_push_cert::testing::StandInApple;
+use mdm_push_cert::time::OffsetDateTime;
+use mdm_push_cert::time::format_description::well_known::Rfc3339;
+use mdm_push_cert::zeroize::Zeroizing;
+use mdm_push_cert::{
+    CertificateSummary, ErrorResponse, KeyError, PrivateKey, PushCertificate, PushCsr,
+    SignedRequest,
+};
+use mdm_push_cert_example_server::{AppState, ServerConfig, Store, router};
+
+/// The key-at-rest secret of the test servers.
+const SECRET: &[u8] = b"test server secret";
+
+/// 2026-01-10T09:00:00Z, the first registration.
+fn t0() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_768_035_600).unwrap()
+}
+
+fn apple() -> StandInApple {
+    StandInApple::new(12)
+}
+
+// The four messages of the administrator's guide, and their English.
+const INVALID_JA: &str =
+    "MDM証明書の読み取り中にエラーが発生しました。\n無効な MDM証明書である可能性があります。";
+const INVALID_EN: &str =
+    "An error occurred while reading the MDM certificate.\nThe MDM certificate may be invalid.";
+const KEY_EN: &str = "An error occurred while reading the MDM certificate.\nThe certificate's public key is different.\nCheck that the certificate was created with the CSR file you downloaded.";
+const KEY_JA: &str = "MDM証明書の読み取り中にエラーが発生しました。\n証明書の公開キーが違います。\nダウンロードした CSRファイルで作成した証明書か確認してください。";
+const RETRY_JA: &str =
+    "MDM証明書の読み取り中にエラーが発生しました。\n時間をおいて再度実行してください。";
+const RETRY_EN: &str =
+    "An error occurred while reading the MDM certificate.\nWait a while and try again.";
+const TOPIC_JA: &str =
+    "前回アップロードした MDM証明書と異なるMDM証明書をアップロードすることはできません。";
+
+const JA: &str = "ja-JP,ja;q=0.9,en;q=0.8";
+
+/// A running server, its clock and its state.
+struct Server {
+    base: String,
+    clock: Arc<Mutex<OffsetDateTime>>,
+    state: AppState,
+    agent: ureq::Agent,
+    // Dropped last: stops the server.
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// One HTTP answer.
+struct Answer {
+    status: u16,
+    retry_after: Option<String>,
+    content_disposition: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    fn error(&self) -> ErrorResponse {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn summary(&self) -> CertificateSummary {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+fn start(apple: &StandInApple, store: Store, now: OffsetDateTime) -> Server {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let clock = Arc::new(Mutex::new(now));
+    let mut config = ServerConfig::new(
+        store,
+        apple.vendor_signer(now).unwrap(),
+        Zeroizing::new(SECRET.to_vec()),
+    );
+    config.anchors = apple.anchors();
+    let read = Arc::clone(&clock);
+    config.clock = Arc::new(move || *read.lock().unwrap());
+    let state = AppState::new(config);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(state.clone());
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build(),
+    );
+    Server {
+        base,
+        clock,
+        state,
+        agent,
+        _runtime: runtime,
+    }
+}
+
+impl Server {
+    fn set_now(&self, now: OffsetDateTime) {
+        *self.clock.lock().unwrap() = now;
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        *self.clock.lock().unwrap()
+    }
+
+    fn answer(mut r: ureq::http::Response<ureq::Body>) -> Answer {
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let retry_after = header("retry-after");
+        let content_disposition = header("content-disposition");
+        Answer {
+            status: r.status().as_u16(),
+            retry_after,
+            content_disposition,
+            body: r.body_mut().read_to_string().unwrap(),
+        }
+    }
+
+    fn get(&self, path: &str, lang: Option<&str>) -> Answer {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if let Some(lang) = lang {
+            req = req.header("Accept-Language", lang);
+        }
+        Self::answer(req.call().unwrap())
+    }
+
+    /// Downloads the signedCSR, checks it as Apple's portal would, and
+    /// returns the customer CSR inside.
+    fn download(&self, apple: &StandInApple) -> PushCsr {
+        let a = self.get("/mdm/push-certificate/request", None);
+        assert_eq!(a.status, 200, "{}", a.body);
+        assert_eq!(
+            a.content_disposition.as_deref(),
+            Some("attachment; filename=\"signedCSR\"")
+        );
+        let req = SignedRequest::parse(a.body.as_bytes()).unwrap();
+        req.verify_with_anchors(&apple.anchors(), self.now())
+            .unwrap();
+        PushCsr::from_der(req.csr_der()).unwrap()
+    }
+
+    fn upload(&self, body: &[u8], lang: Option<&str>) -> Answer {
+        let mut req = self
+            .agent
+            .post(format!("{}/mdm/push-certificate", self.base));
+        if let Some(lang) = lang {
+            req = req.header("Accept-Language", lang);
+        }
+        Self::answer(req.send(body).unwrap())
+    }
+
+    fn status(&self) -> Answer {
+        self.get("/mdm/push-certificate", None)
+    }
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap()
+}
+
+/// A database file of its own for a test, removed when dropped.
+struct TempDb(PathBuf);
+
+impl TempDb {
+    fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "mdm-push-cert-example-server-{}-{name}.sqlite3",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        Self(path)
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn registration_renewal_expiry_and_the_four_errors() {
+    let apple = apple();
+    let t0 = t0();
+    let server = start(&apple, Store::open(":memory:").unwrap(), t0);
+
+    // Nothing registered yet.
+    let a = server.status();
+    assert_eq!(a.status, 404);
+    assert_eq!(a.json()["code"], "not_registered");
+    let a = server.get("/mdm/push-certificate", Some(JA));
+    assert_eq!(a.json()["message"], "MDM証明書が登録されていません。");
+
+    // The signedCSR: a second download is the same request (same key).
+    let csr1 = server.download(&apple);
+    assert_eq!(server.download(&apple), csr1);
+
+    // Mistakes at the first registration.
+    let a = server.upload(b"this is not a certificate", None);
+    assert_eq!(a.status, 422);
+    assert_eq!(a.error().code, "invalid_certificate");
+    assert_eq!(a.error().message, INVALID_EN);
+    assert_eq!(a.retry_after, None);
+
+    let expired = apple.expired(&csr1, t0).unwrap();
+    let a = server.upload(expired.to_pem().as_bytes(), Some(JA));
+    assert_eq!(a.status, 422);
+    assert_eq!(a.error().code, "invalid_certificate");
+    assert_eq!(a.error().message, INVALID_JA);
+    assert!(a.error().detail.contains("expired"), "{}", a.body);
+
+    // A certificate that starts tomorrow (the server's clock is behind):
+    // retry when it starts.
+    let early = apple.not_yet_valid(&csr1, t0).unwrap();
+    let a = server.upload(early.der(), Some(JA));
+    assert_eq!(a.status, 503);
+    assert_eq!(a.error().code, "retry_later");
+    assert_eq!(a.error().message, RETRY_JA);
+    assert_eq!(a.retry_after.as_deref(), Some("86400"));
+
+    // The portal's certificate for the downloaded request: accepted.
+    let first = apple.first_registration(&csr1, t0).unwrap();
+    let a = server.upload(first.to_pem().as_bytes(), None);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let s = a.summary();
+    assert_eq!(&s.topic, first.topic());
+    assert_eq!(s.not_after, first.not_after());
+    assert_eq!(
+        (s.status.as_str(), s.expired, s.expiring_soon),
+        ("valid", false, false)
+    );
+
+    // Uploaded again (a second click): the same answer, nothing changes.
+    let a = server.upload(first.der(), None);
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.summary().serial, first.serial_hex());
+
+    let a = server.status();
+    assert_eq!(a.status, 200);
+    let s = a.summary();
+    assert_eq!(&s.topic, first.topic());
+    assert_eq!(s.serial, first.serial_hex());
+    assert_eq!(s.sha256_fingerprint, first.sha256_fingerprint_hex());
+    assert_eq!(s.days_remaining, Some(364));
+    assert_eq!((s.expired, s.expiring_soon), (false, false));
+    let j = a.json();
+    assert_eq!(j["not_after"], rfc3339(first.not_after()));
+    assert_eq!(j["uploaded_at"], rfc3339(t0));
+    assert_eq!(j["renewal_pending"], false);
+
+    // A certificate for a key the server never made a request for, while
+    // none is pending: it cannot be for a CSR of this server.
+    let stranger = apple.customer_key(1).unwrap();
+    let a = server.upload(
+        apple.renewal(&first, &stranger, t0).unwrap().der(),
+        Some(JA),
+    );
+    assert_eq!(a.status, 422);
+    assert_eq!(a.error().code, "public_key_mismatch");
+    assert_eq!(a.error().message, KEY_JA);
+    assert!(a.error().detail.contains("no signedCSR"), "{}", a.body);
+
+    // 20 days before expiry: the console's pop-up.
+    let t1 = first.not_after() - mdm_push_cert::time::Duration::days(20);
+    server.set_now(t1);
+    let s = server.status().summary();
+    assert_eq!(
+        (s.status.as_str(), s.expired, s.expiring_soon),
+        ("expiring_soon", false, true)
+    );
+    assert_eq!(s.days_remaining, Some(20));
+
+    // Renewal: a new request, with a new key.
+    let csr2 = server.download(&apple);
+    assert_ne!(csr2.spki_der(), csr1.spki_der());
+    assert_eq!(server.status().json()["renewal_pending"], true);
+
+    // "Create" clicked instead of "Renew".
+    let created = apple.created_instead_of_renewed(&first, &csr2, t1).unwrap();
+    let a = server.upload(created.der(), Some(JA));
+    assert_eq!(a.status, 409);
+    assert_eq!(a.error().code, "topic_mismatch");
+    assert_eq!(a.error().message, TOPIC_JA);
+
+    // Renewed with last year's signedCSR (its key).
+    let a = server.upload(apple.renewal(&first, &csr1, t1).unwrap().der(), None);
+    assert_eq!(a.status, 422);
+    assert_eq!(a.error().code, "public_key_mismatch");
+    assert_eq!(a.error().message, KEY_EN);
+
+    // An expired certificate with the right topic and key.
+    let old = apple
+        .issue(
+            &csr2,
+            first.topic(),
+            t1 - mdm_push_cert::time::Duration::days(400),
+            t1 - mdm_push_cert::time::Duration::days(35),
+        )
+        .unwrap();
+    let a = server.upload(old.der(), None);
+    assert_eq!(a.status, 422);
+    assert_eq!(a.error().code, "invalid_certificate");
+
+    // Every refusal left the current certificate in place.
+    assert_eq!(server.status().summary().serial, first.serial_hex());
+
+    // The renewal: accepted, same topic, a year more.
+    let renewed = apple.renewal(&first, &csr2, t1).unwrap();
+    let a = server.upload(renewed.to_pem().as_bytes(), None);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let s = server.status().summary();
+    assert_eq!(&s.topic, first.topic());
+    assert_eq!(s.serial, renewed.serial_hex());
+    assert_eq!((s.expired, s.expiring_soon), (false, false));
+    assert_eq!(server.status().json()["renewal_pending"], false);
+
+    // The APNs client's identity is the renewed certificate with the key
+    // made for csr2.
+    let identity = server.state.push_identity().unwrap().unwrap();
+    assert_eq!(identity.certificate().der(), renewed.der());
+    assert_eq!(identity.key().spki_der(), csr2.spki_der());
+
+    // A day after the renewed certificate ends: red.
+    let t2 = renewed.not_after() + mdm_push_cert::time::Duration::days(1);
+    server.set_now(t2);
+    let s = server.status().summary();
+    assert_eq!(
+        (s.status.as_str(), s.expired, s.expiring_soon),
+        ("expired", true, false)
+    );
+    assert_eq!(s.days_remaining, Some(-2));
+
+    // By then the vendor certificate (valid for a year from t0) has
+    // expired too: the server cannot sign a request, and says so.
+    let a = server.get("/mdm/push-certificate/request", None);
+    assert_eq!(a.status, 500);
+    assert_eq!(a.json()["code"], "vendor_signing_failed");
+    assert!(
+        a.json()["detail"].as_str().unwrap().contains("expired"),
+        "{}",
+        a.body
+    );
+}
+
+#[test]
+fn the_key_is_encrypted_at_rest_survives_a_restart_and_a_locked_database_means_retry() {
+    let apple = apple();
+    let t0 = t0();
+    let db = TempDb::new("restart");
+    let open = || Store::open_with_busy_timeout(&db.0, Duration::from_millis(200)).unwrap();
+
+    let server = start(&apple, open(), t0);
+    let csr1 = server.download(&apple);
+    let raw = rusqlite::Connection::open(&db.0).unwrap();
+    let stored: Vec<u8> = raw
+        .query_row("SELECT encrypted_key FROM pending_request", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(PrivateKey::parse(&stored).unwrap_err(), KeyError::Encrypted);
+    let key = PrivateKey::parse_with_password(&stored, SECRET).unwrap();
+    assert_eq!(key.spki_der(), csr1.spki_der());
+
+    let first = apple.first_registration(&csr1, t0).unwrap();
+    assert_eq!(server.upload(first.der(), None).status, 200);
+    drop(server);
+
+    // A new process on the same database.
+    let server = start(&apple, open(), t0);
+    let s = server.status().summary();
+    assert_eq!(&s.topic, first.topic());
+    let identity = server.state.push_identity().unwrap().unwrap();
+    assert_eq!(identity.key().spki_der(), csr1.spki_der());
+
+    // Another process holds the database: the upload is refused with
+    // "retry later", and the retry succeeds once it lets go.
+    let t1 = t0 + mdm_push_cert::time::Duration::days(10);
+    server.set_now(t1);
+    let csr2 = server.download(&apple);
+    let renewed = apple.renewal(&first, &csr2, t1).unwrap();
+    raw.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let a = server.upload(renewed.der(), None);
+    assert_eq!(a.status, 503, "{}", a.body);
+    assert_eq!(a.error().code, "retry_later");
+    assert_eq!(a.error().message, RETRY_EN);
+    assert!(a.error().detail.contains("locked"), "{}", a.body);
+    assert_eq!(a.retry_after.as_deref(), Some("30"));
+    let a = server.get("/mdm/push-certificate", Some(JA));
+    assert_eq!(a.status, 503);
+    assert_eq!(a.json()["code"], "storage_unavailable");
+    raw.execute_batch("ROLLBACK").unwrap();
+
+    let a = server.upload(renewed.der(), None);
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(server.status().summary().serial, renewed.serial_hex());
+    let parsed = PushCertificate::parse(renewed.to_pem().as_bytes()).unwrap();
+    assert_eq!(
+        server.state.push_identity().unwrap().unwrap().topic(),
+        parsed.topic()
+    );
+}
+
+#[test]
+fn the_language_follows_accept_language() {
+    let apple = apple();
+    let server = start(&apple, Store::open(":memory:").unwrap(), t0());
+    for (header, message) in [
+        (None, INVALID_EN),
+        (Some(JA), INVALID_JA),
+        (Some("ja"), INVALID_JA),
+        (Some("fr-FR, en;q=0.5, ja;q=0.4"), INVALID_EN),
+        (Some("en;q=0.1, ja"), INVALID_JA),
+        (Some("de"), INVALID_EN),
+    ] {
+        let a = server.upload(b"MDM_Example_Certificate.pem", header);
+        assert_eq!(a.error().message, message, "Accept-Language: {header:?}");
+    }
+}
+
+#[test]
+fn an_upload_over_the_size_limit_is_refused_as_invalid() {
+    let apple = apple();
+    let server = start(&apple, Store::open(":memory:").unwrap(), t0());
+    let a = server.upload(&vec![b'A'; mdm_push_cert::MAX_INPUT_LEN + 1], Some(JA));
+    assert_eq!(a.status, 413);
+    assert_eq!(a.error().code, "invalid_certificate");
+    assert_eq!(a.error().message, INVALID_JA);
+    assert!(a.error().detail.contains("bytes"), "{}", a.body);
+}
