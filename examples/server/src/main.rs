@@ -56,8 +56,12 @@ fn config() -> Result<(String, ServerConfig), String> {
     }
     .map_err(|e| format!("{key_path}: {e}"))?;
 
-    // Apple's anchors, plus any CA certificate Apple added since this build.
-    let mut anchors = TrustAnchors::apple();
+    // Apple's anchors (or a staging PKI's, replacing them), plus any CA
+    // certificate Apple added since this build.
+    let mut anchors = match var("MDM_TRUST_ANCHORS")? {
+        Some(path) => TrustAnchors::from_pem(&read(&path)?).map_err(|e| format!("{path}: {e}"))?,
+        None => TrustAnchors::apple(),
+    };
     if let Some(path) = var("MDM_INTERMEDIATES")? {
         anchors = anchors
             .with_intermediates(&read(&path)?)
