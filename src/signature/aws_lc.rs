@@ -234,6 +234,13 @@ mod tests {
         .expect("spki")
     }
 
+    /// With `fips`, the module in use is AWS-LC's FIPS module, in FIPS mode.
+    #[cfg(feature = "fips")]
+    #[test]
+    fn the_fips_module_is_in_use() {
+        aws_lc_rs::try_fips_mode().expect("FIPS mode");
+    }
+
     #[test]
     fn aws_lc_agrees_with_the_rsa_crate() {
         let (_, _, aai2) = cert(include_bytes!("../../tests/fixtures/pki/aai2.pem"));
