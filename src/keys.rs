@@ -119,7 +119,7 @@ impl PrivateKey {
         #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
         let native = {
             // The same key, handed over as PKCS#1 DER (zeroized when dropped);
-            // AWS-LC checks its consistency (RSA_check_key) once, here.
+            // AWS-LC parses and validates it once, here.
             let der = inner.to_pkcs1_der().map_err(|_| KeyError::Crypto)?;
             aws_lc_rs::rsa::KeyPair::from_der(der.as_bytes()).map_err(|_| KeyError::Crypto)?
         };

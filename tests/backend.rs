@@ -135,3 +135,20 @@ const GENERATED_SPKI_SHA256: &str =
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn prepared_keys_are_shared_across_threads() {
+    // AWS-LC's key and parsed public keys live inside these: servers hold
+    // one signer and one set of anchors for all their threads.
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<PrivateKey>();
+    send_sync::<VendorSigner>();
+    send_sync::<TrustAnchors>();
+    let anchors = TrustAnchors::from_pem(pki!("anchors.pem")).unwrap();
+    let cert = mdm_push_cert::PushCertificate::parse(pki!("push_b.pem")).unwrap();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| anchors.verify(&cert, NOW).unwrap());
+        }
+    });
+}
