@@ -142,22 +142,49 @@ fn upload(c: &mut Criterion) {
     });
 }
 
-fn signing(c: &mut Criterion) {
+/// S0, default backend: the `rsa` crate's signer, as `PrivateKey` holds it.
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
+fn bare_signature(c: &mut Criterion, key: &PrivateKey, message: &[u8]) {
     use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Signer as _};
-    let key = PrivateKey::parse(&fixture("vendor.key")).unwrap();
-    let csr = PushCsr::parse(&fixture("customer_b.csr")).unwrap();
     let raw = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.as_rsa().clone());
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     c.bench_function("S0 rsa sign blinded", |b| {
         b.iter(|| {
-            raw.try_sign_with_rng(&mut rng, black_box(csr.der()))
+            raw.try_sign_with_rng(&mut rng, black_box(message))
                 .unwrap()
                 .to_vec()
         })
     });
     c.bench_function("S0 rsa sign unblinded", |b| {
-        b.iter(|| raw.sign(black_box(csr.der())).to_vec())
+        b.iter(|| raw.sign(black_box(message)).to_vec())
     });
+}
+
+/// S0, AWS-LC backend: AWS-LC's key pair, as `PrivateKey` holds it.
+#[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+fn bare_signature(c: &mut Criterion, key: &PrivateKey, message: &[u8]) {
+    let pair = aws_lc_rs::rsa::KeyPair::from_pkcs8(&key.to_pkcs8_der().unwrap()).unwrap();
+    let unused = aws_lc_rs::rand::SystemRandom::new();
+    c.bench_function("S0 aws-lc sign", |b| {
+        b.iter(|| {
+            let mut sig = vec![0; pair.public_modulus_len()];
+            pair.sign(
+                &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                &unused,
+                black_box(message),
+                &mut sig,
+            )
+            .unwrap();
+            sig
+        })
+    });
+}
+
+fn signing(c: &mut Criterion) {
+    let key = PrivateKey::parse(&fixture("vendor.key")).unwrap();
+    let csr = PushCsr::parse(&fixture("customer_b.csr")).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    bare_signature(c, &key, csr.der());
     let vendor = VendorSigner::with_chain(
         &fixture("vendor.pem"),
         &key,

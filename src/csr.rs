@@ -2,13 +2,15 @@
 
 use core::ops::Range;
 
+use der::asn1::BitString;
 use der::asn1::{Any, ObjectIdentifier, SetOfVec};
 use der::{Decode as _, Encode as _, Tag};
 use rand_core::CryptoRng;
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use x509_cert::attr::Attribute;
 use x509_cert::attr::AttributeTypeAndValue;
-use x509_cert::builder::{Builder as _, RequestBuilder};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
-use x509_cert::request::CertReq;
+use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq, Version};
 
 use crate::asn1::{self, tag};
 use crate::certificate::{part, signed};
@@ -21,6 +23,7 @@ const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 const C: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
 const EMAIL: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 
 /// The common name used when the caller gives none. Apple's portal replaces
 /// the whole subject, so it only labels the request.
@@ -332,8 +335,15 @@ impl CsrBuilder {
         Name::from_der(&der).map_err(|_| CsrError::Build)
     }
 
-    /// Signs the request with `key` (SHA-256, blinded with `rng`) and returns
-    /// it verified.
+    /// Signs the request with `key` (RSA PKCS#1 v1.5 with SHA-256) and
+    /// returns it verified. The request is the same byte for byte under
+    /// either backend; `rng` blinds the default backend's private-key
+    /// operation and is unused with `aws-lc-rs` (see
+    /// [`VendorSigner::sign`](crate::VendorSigner::sign)).
+    ///
+    /// Its attributes hold one empty extension request, as x509-cert's
+    /// `RequestBuilder` writes, so requests built before and after this
+    /// crate signed them itself are identical.
     ///
     /// # Errors
     /// [`CsrError::InvalidSubject`] for a field out of bounds,
@@ -348,12 +358,28 @@ impl CsrBuilder {
                 bits: key.key_bits(),
             });
         }
-        let subject = self.subject()?;
-        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.as_rsa().clone());
-        let builder = RequestBuilder::new(subject).map_err(|_| CsrError::Build)?;
-        let req = builder
-            .build_with_rng::<_, rsa::pkcs1v15::Signature, _>(&signer, rng)
+        let mut attributes = SetOfVec::new();
+        attributes
+            .insert(Attribute::try_from(ExtensionReq::default()).map_err(|_| CsrError::Build)?)
             .map_err(|_| CsrError::Build)?;
+        let info = CertReqInfo {
+            version: Version::V1,
+            subject: self.subject()?,
+            public_key: SubjectPublicKeyInfoOwned::from_der(key.spki_der())
+                .map_err(|_| CsrError::Build)?,
+            attributes,
+        };
+        let tbs = info.to_der().map_err(|_| CsrError::Build)?;
+        let signature = key.sign_sha256(&tbs, rng).ok_or(CsrError::Build)?;
+        let req = CertReq {
+            info,
+            // sha256WithRSAEncryption, parameters NULL (RFC 4055 §5).
+            algorithm: AlgorithmIdentifierOwned {
+                oid: SHA256_WITH_RSA,
+                parameters: Some(Any::null()),
+            },
+            signature: BitString::from_bytes(&signature).map_err(|_| CsrError::Build)?,
+        };
         let der = req.to_der().map_err(|_| CsrError::Build)?;
         PushCsr::from_der(&der)
     }

@@ -16,12 +16,21 @@ use crate::signature::sha256_hex;
 
 /// An RSA private key: the customer's push key or the vendor's signing key.
 ///
+/// Loading a key prepares everything a signature needs, once: the `rsa`
+/// crate's key with its CRT values and Montgomery parameters, held as a
+/// PKCS#1 v1.5 / SHA-256 signer, and, with the `aws-lc-rs` or `fips`
+/// feature, the same key loaded into AWS-LC (which signs). The same value
+/// serves either backend and every export; nothing is parsed again per
+/// signature.
+///
 /// Its `Debug` output shows the key size and the SHA-256 of the public key,
 /// never private material.
 #[derive(Clone)]
 pub struct PrivateKey {
-    inner: rsa::PrivateKey,
+    signer: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
     spki_der: Vec<u8>,
+    #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+    native: aws_lc_rs::rsa::KeyPair,
 }
 
 /// Why a private key could not be read, generated or written.
@@ -83,6 +92,12 @@ pub enum KeyError {
 impl PrivateKey {
     /// Generates an RSA key of `bits` bits (at least 2048) from the caller's RNG.
     ///
+    /// The primes are drawn by the `rsa` crate from `rng` under every
+    /// backend, so the same RNG gives the same key with or without
+    /// `aws-lc-rs`; with it, the key is then loaded into AWS-LC. (AWS-LC's own
+    /// generator would draw from its internal, OS-seeded DRBG instead of the
+    /// caller's RNG.)
+    ///
     /// # Errors
     /// [`KeyError::TooSmall`] under 2048 bits, [`KeyError::Crypto`] if generation fails.
     pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R, bits: usize) -> Result<Self, KeyError> {
@@ -96,14 +111,27 @@ impl PrivateKey {
     /// Wraps an `rsa` private key.
     ///
     /// # Errors
-    /// [`KeyError::Crypto`] if its public key cannot be encoded.
+    /// [`KeyError::Crypto`] if its public key cannot be encoded or, with the
+    /// `aws-lc-rs` feature, AWS-LC refuses the key.
     pub fn from_rsa(inner: rsa::PrivateKey) -> Result<Self, KeyError> {
         let spki_der = inner
             .to_public_key()
             .to_public_key_der()
             .map_err(|_| KeyError::Crypto)?
             .into_vec();
-        Ok(Self { inner, spki_der })
+        #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+        let native = {
+            // The same key, handed over as PKCS#1 DER (zeroized when dropped);
+            // AWS-LC parses and validates it once, here.
+            let der = inner.to_pkcs1_der().map_err(|_| KeyError::Crypto)?;
+            aws_lc_rs::rsa::KeyPair::from_der(der.as_bytes()).map_err(|_| KeyError::Crypto)?
+        };
+        Ok(Self {
+            signer: rsa::pkcs1v15::SigningKey::new(inner),
+            spki_der,
+            #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+            native,
+        })
     }
 
     /// Reads a key from PEM (`PRIVATE KEY` or `RSA PRIVATE KEY`) or DER
@@ -226,7 +254,7 @@ impl PrivateKey {
     /// # Errors
     /// [`KeyError::Crypto`] if encoding fails.
     pub fn to_pkcs8_pem(&self) -> Result<String, KeyError> {
-        self.inner
+        self.as_rsa()
             .to_pkcs8_pem(der::pem::LineEnding::LF)
             .map(|z| z.as_str().to_owned())
             .map_err(|_| KeyError::Crypto)
@@ -237,7 +265,7 @@ impl PrivateKey {
     /// # Errors
     /// [`KeyError::Crypto`] if encoding fails.
     pub fn to_pkcs1_pem(&self) -> Result<String, KeyError> {
-        self.inner
+        self.as_rsa()
             .to_pkcs1_pem(der::pem::LineEnding::LF)
             .map(|z| z.as_str().to_owned())
             .map_err(|_| KeyError::Crypto)
@@ -248,7 +276,7 @@ impl PrivateKey {
     /// # Errors
     /// [`KeyError::Crypto`] if encoding fails.
     pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyError> {
-        self.inner
+        self.as_rsa()
             .to_pkcs8_der()
             .map(|d| zeroize::Zeroizing::new(d.as_bytes().to_vec()))
             .map_err(|_| KeyError::Crypto)
@@ -291,12 +319,54 @@ impl PrivateKey {
 
     /// The modulus length in bits.
     pub fn key_bits(&self) -> usize {
-        self.inner.n().bit_width() as usize
+        self.as_rsa().n().bit_width() as usize
     }
 
     /// The underlying `rsa` key.
     pub fn as_rsa(&self) -> &rsa::PrivateKey {
-        &self.inner
+        self.signer.as_ref()
+    }
+
+    /// The RSASSA-PKCS1-v1_5 signature of `message` with SHA-256
+    /// ([RFC 8017 §8.2.1]): deterministic, so both backends give the same
+    /// bytes. The `rsa` crate blinds the private-key operation with `rng`;
+    /// AWS-LC blinds it with its own DRBG and leaves `rng` unused.
+    ///
+    /// [RFC 8017 §8.2.1]: https://datatracker.ietf.org/doc/html/rfc8017#section-8.2.1
+    #[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
+    pub(crate) fn sign_sha256<R: CryptoRng + ?Sized>(
+        &self,
+        message: &[u8],
+        rng: &mut R,
+    ) -> Option<Vec<u8>> {
+        use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
+        self.signer
+            .try_sign_with_rng(rng, message)
+            .ok()
+            .map(|s| s.to_vec())
+    }
+
+    /// As the pure-Rust path: AWS-LC computes the signature (PKCS#1 v1.5 is
+    /// deterministic; AWS-LC blinds with its own DRBG, `rng` is unused).
+    #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+    pub(crate) fn sign_sha256<R: CryptoRng + ?Sized>(
+        &self,
+        message: &[u8],
+        _rng: &mut R,
+    ) -> Option<Vec<u8>> {
+        let mut signature = vec![0; self.native.public_modulus_len()];
+        // aws-lc-rs takes a `SecureRandom` for ring compatibility and ignores
+        // it for PKCS#1 v1.5; nothing is drawn from it.
+        let unused = aws_lc_rs::rand::SystemRandom::new();
+        self.native
+            .sign(
+                &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                &unused,
+                message,
+                &mut signature,
+            )
+            .ok()?;
+        Some(signature)
     }
 }
 

@@ -2,11 +2,23 @@
 //! PKCS#1 v1.5 (Apple Root CA's hierarchy, every MDM vendor signature) and
 //! ECDSA on P-256 and P-384 (Apple Root CA - G3's hierarchy, which issues
 //! Apple's newer Application Integration and WWDR CAs).
+//!
+//! RSA is verified by the `rsa` crate (and crypto-bigint for 2048-bit keys)
+//! by default, by AWS-LC with the `aws-lc-rs` or `fips` feature
+//! (`signature/aws_lc.rs`); both accept the same keys and signatures.
 
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 use crypto_bigint::{Odd, U2048};
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 use rsa::Pkcs1v15Sign;
 use sha2::Digest as _;
+
+#[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+mod aws_lc;
+#[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+pub(crate) use aws_lc::RsaVerifier;
 
 use crate::asn1::{self, tag};
 use crate::oids;
@@ -65,6 +77,7 @@ impl DigestAlgorithm {
         }
     }
 
+    #[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
     fn hash_and_scheme(self, message: &[u8]) -> (Vec<u8>, Pkcs1v15Sign) {
         match self {
             Self::Sha1 => (
@@ -88,12 +101,20 @@ impl DigestAlgorithm {
 
     /// Whether `signature` is a valid RSA PKCS#1 v1.5 signature of `message`
     /// with this digest under `key`.
+    #[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
     pub(crate) fn verify(self, key: &RsaVerifier, message: &[u8], signature: &[u8]) -> bool {
         let (hashed, scheme) = self.hash_and_scheme(message);
         match &key.fast {
             Some(fast) => fast.verify(&scheme.prefix, &hashed, signature),
             None => key.key.verify(scheme, &hashed, signature).is_ok(),
         }
+    }
+
+    /// Whether `signature` is a valid RSA PKCS#1 v1.5 signature of `message`
+    /// with this digest under `key`: AWS-LC's verdict.
+    #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+    pub(crate) fn verify(self, key: &RsaVerifier, message: &[u8], signature: &[u8]) -> bool {
+        key.verify(self, message, signature)
     }
 }
 
@@ -109,6 +130,7 @@ impl core::fmt::Display for DigestAlgorithm {
 }
 
 /// Reads an RSA public key from SubjectPublicKeyInfo DER, ready to verify.
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 pub(crate) fn rsa_public_key(spki_der: &[u8]) -> Option<RsaVerifier> {
     use rsa::pkcs8::DecodePublicKey as _;
     rsa::PublicKey::from_public_key_der(spki_der)
@@ -116,6 +138,13 @@ pub(crate) fn rsa_public_key(spki_der: &[u8]) -> Option<RsaVerifier> {
         .map(RsaVerifier::new)
 }
 
+/// Reads an RSA public key from SubjectPublicKeyInfo DER, ready to verify.
+#[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+pub(crate) fn rsa_public_key(spki_der: &[u8]) -> Option<RsaVerifier> {
+    RsaVerifier::from_spki(spki_der)
+}
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 /// An RSA public key prepared for verifying signatures.
 ///
 /// The `rsa` crate's verification spends 80% of its time in modular
@@ -129,6 +158,7 @@ pub(crate) struct RsaVerifier {
     fast: Option<Fast2048>,
 }
 
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 impl RsaVerifier {
     pub(crate) fn new(key: rsa::PublicKey) -> Self {
         let fast = Fast2048::new(&key);
@@ -142,6 +172,7 @@ impl RsaVerifier {
     }
 }
 
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 /// Verification for a 2048-bit modulus and a public exponent below 2^64.
 #[derive(Clone, Debug)]
 struct Fast2048 {
@@ -149,9 +180,11 @@ struct Fast2048 {
     e: u64,
 }
 
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 /// The length of a 2048-bit modulus in bytes.
 const K: usize = 256;
 
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 impl Fast2048 {
     fn new(key: &rsa::PublicKey) -> Option<Self> {
         use rsa::traits::PublicKeyParts as _;
@@ -342,6 +375,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 mod tests {
     //! The fixed-size path against the `rsa` crate on the same inputs.
 

@@ -86,7 +86,8 @@ pub enum VendorError {
 ///
 /// Made once, then [`sign`](Self::sign) any number of customer requests.
 pub struct VendorSigner {
-    key: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    /// The vendor's key, prepared for signing when it was loaded.
+    key: PrivateKey,
     /// DER of the vendor certificate, then the intermediate(s), then the root.
     chain: Vec<Vec<u8>>,
     subject: String,
@@ -238,7 +239,7 @@ impl VendorSigner {
             authorities.push((crate::name::rfc4514_der(part(ca, &parts.subject)), nb, na));
         }
         Ok(Self {
-            key: rsa::pkcs1v15::SigningKey::new(vendor_key.as_rsa().clone()),
+            key: vendor_key.clone(),
             chain,
             subject: crate::name::rfc4514_der(part(&der, &parts.subject)),
             not_before,
@@ -296,10 +297,13 @@ impl VendorSigner {
         &self.chain
     }
 
-    /// Signs the request's DER with RSA PKCS#1 v1.5 / SHA-256, blinded with
-    /// `rng`, and returns the signedCSR, if the vendor certificate and its
-    /// CAs are valid at `now` (Apple refuses a request signed with an
-    /// expired vendor certificate).
+    /// Signs the request's DER with RSA PKCS#1 v1.5 / SHA-256 and returns the
+    /// signedCSR, if the vendor certificate and its CAs are valid at `now`
+    /// (Apple refuses a request signed with an expired vendor certificate).
+    /// The signature is deterministic: the same bytes under either backend.
+    /// The default backend blinds the private-key operation with `rng`; with
+    /// the `aws-lc-rs` feature AWS-LC blinds it with its own DRBG and `rng`
+    /// is unused.
     ///
     /// The request's self-signature was verified when it was read or built.
     ///
@@ -320,12 +324,10 @@ impl VendorSigner {
                 bits: csr.key_bits(),
             });
         }
-        use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
         let signature = self
             .key
-            .try_sign_with_rng(rng, csr.der())
-            .map_err(|_| VendorError::Signing)?
-            .to_vec();
+            .sign_sha256(csr.der(), rng)
+            .ok_or(VendorError::Signing)?;
         Ok(SignedRequest::from_parts(
             csr.der().to_vec(),
             self.chain.clone(),
