@@ -17,6 +17,10 @@
 //!   or not-yet-valid one;
 //! - the matching [`TrustAnchors`].
 //!
+//! Its CA signatures are made with the pure-Rust `rsa` crate under every
+//! backend (PKCS#1 v1.5 is deterministic: the bytes are the same); the
+//! library's own operations on what it makes use the selected backend.
+//!
 //! Its names say "Stand-in" so that nothing it makes is mistaken for Apple's,
 //! and none of it chains to Apple's real roots: use it with
 //! [`UploadCheck::trust_anchors`](crate::UploadCheck::trust_anchors) and
