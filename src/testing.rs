@@ -238,6 +238,20 @@ fn name(attrs: &[(ObjectIdentifier, Tag, &str)]) -> Result<Name, StandInError> {
     Name::from_der(&der).map_err(build_error)
 }
 
+/// The organization of every stand-in CA.
+const STAND_IN_ORG: &str = "Stand-in Apple Inc.";
+
+/// An intermediate CA's name, in the order Apple's intermediates use:
+/// CN, OU, O, C.
+fn intermediate_name(cn: &str, ou: &str) -> Result<Name, StandInError> {
+    name(&[
+        (CN, Tag::PrintableString, cn),
+        (OU, Tag::PrintableString, ou),
+        (O, Tag::PrintableString, STAND_IN_ORG),
+        (C, Tag::PrintableString, "US"),
+    ])
+}
+
 const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const OU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.11");
 const O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
@@ -499,14 +513,13 @@ impl StandInApple {
     }
 
     fn generate(seed: u64) -> Result<Self, StandInError> {
-        let org = "Stand-in Apple Inc.";
         let ou = "Stand-in Certification Authority";
         let root = ca(
             seed,
             "root",
             name(&[
                 (C, Tag::PrintableString, "US"),
-                (O, Tag::PrintableString, org),
+                (O, Tag::PrintableString, STAND_IN_ORG),
                 (OU, Tag::PrintableString, ou),
                 (CN, Tag::PrintableString, "Stand-in Apple Root CA"),
             ])?,
@@ -516,32 +529,20 @@ impl StandInApple {
         let push_ca = ca(
             seed,
             "push ca",
-            name(&[
-                (
-                    CN,
-                    Tag::PrintableString,
-                    "Stand-in Apple Application Integration 2 Certification Authority",
-                ),
-                (OU, Tag::PrintableString, ou),
-                (O, Tag::PrintableString, org),
-                (C, Tag::PrintableString, "US"),
-            ])?,
+            intermediate_name(
+                "Stand-in Apple Application Integration 2 Certification Authority",
+                ou,
+            )?,
             Some(&root),
             true,
         )?;
         let wwdr = ca(
             seed,
             "wwdr ca",
-            name(&[
-                (
-                    CN,
-                    Tag::PrintableString,
-                    "Stand-in Apple Worldwide Developer Relations Certification Authority",
-                ),
-                (OU, Tag::PrintableString, "G3"),
-                (O, Tag::PrintableString, org),
-                (C, Tag::PrintableString, "US"),
-            ])?,
+            intermediate_name(
+                "Stand-in Apple Worldwide Developer Relations Certification Authority",
+                "G3",
+            )?,
             Some(&root),
             true,
         )?;
