@@ -465,10 +465,14 @@ fn ca(
     })
 }
 
-/// The UUID-shaped suffix of a topic, from 16 derived bytes (lower case, as
-/// Apple writes them).
+/// The suffix of a topic: a version 4 UUID (RFC 9562 §5.4) from 16 derived
+/// bytes, lower case, as Apple writes them.
 fn uuid(bytes: &[u8; 32]) -> String {
-    let hex: String = bytes.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(bytes.get(..16).unwrap_or(&[0; 16]));
+    b[6] = (b[6] & 0x0F) | 0x40; // version 4
+    b[8] = (b[8] & 0x3F) | 0x80; // variant 10
+    let hex: String = b.iter().map(|b| format!("{b:02x}")).collect();
     let part = |a: usize, b: usize| hex.get(a..b).unwrap_or_default();
     format!(
         "{}-{}-{}-{}-{}",

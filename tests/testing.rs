@@ -55,11 +55,25 @@ fn every_scenario_gets_its_verdict() {
     let key = apple.customer_key(1).unwrap();
     let other_key = apple.customer_key(2).unwrap();
     let current = apple.first_registration(&key, NOW).unwrap();
+    // com.apple.mgmt.External.<version 4 UUID>, as Apple's topics are.
+    let uuid = current
+        .topic()
+        .as_str()
+        .strip_prefix("com.apple.mgmt.External.")
+        .unwrap();
+    let groups: Vec<&str> = uuid.split('-').collect();
+    assert_eq!(
+        groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+        [8, 4, 4, 4, 12]
+    );
+    assert!(groups[2].starts_with('4'), "{uuid}");
     assert!(
-        current
-            .topic()
-            .as_str()
-            .starts_with("com.apple.mgmt.External.")
+        matches!(groups[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'),
+        "{uuid}"
+    );
+    assert!(
+        uuid.bytes()
+            .all(|c| c == b'-' || c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
     );
     assert_eq!(current.not_before(), NOW);
     assert_eq!(
