@@ -208,10 +208,15 @@ proptest! {
         let c = PushCertificate::parse(&der).unwrap();
         prop_assert_eq!(c.not_before(), at(nb));
         prop_assert_eq!(c.not_after(), at(na));
-        // DER switches from UTCTime to GeneralizedTime in 2050.
-        let generalized_tag = 0x18u8;
-        let uses_generalized = der.windows(2).any(|w| w == [generalized_tag, 15]);
-        prop_assert_eq!(uses_generalized, nb >= 2_524_608_000 || na >= 2_524_608_000);
+        // DER switches from UTCTime to GeneralizedTime in 2050: read the
+        // validity's own tags (a byte search would also match random bytes
+        // of the key, serial or signature).
+        use der::Decode as _;
+        let parsed = x509_cert::Certificate::from_der(&der).unwrap();
+        let validity = parsed.tbs_certificate().validity();
+        let generalized = |t: &x509_cert::time::Time| matches!(t, x509_cert::time::Time::GeneralTime(_));
+        prop_assert_eq!(generalized(&validity.not_before), nb >= 2_524_608_000);
+        prop_assert_eq!(generalized(&validity.not_after), na >= 2_524_608_000);
         for now in [nb + delta, na + delta, na - 30 * 86_400 + delta] {
             let (status, secs) = model(nb, na, now, EXPIRY_WARNING_WINDOW.whole_seconds());
             let e = c.expiry(at(now));
