@@ -5,6 +5,7 @@
 #   bash fuzz/run.sh 300            # five minutes per target
 #   JOBS=2 bash fuzz/run.sh 300     # two targets at a time
 #   TARGETS=csr bash fuzz/run.sh 60 # only some targets
+#   FEATURES=aws-lc-rs bash fuzz/run.sh 60  # the native backend
 #
 # Toolchain: the stable toolchain with RUSTC_BOOTSTRAP=1, which lets
 # cargo-fuzz pass the nightly-only -Zsanitizer=address flag to stable rustc.
@@ -21,14 +22,18 @@ else
     export RUSTC_BOOTSTRAP=1
     fuzz=(cargo +stable fuzz)
 fi
-"${fuzz[@]}" build --release
+feature_args=()
+if [ -n "${FEATURES:-}" ]; then
+    feature_args=(--features "$FEATURES")
+fi
+"${fuzz[@]}" build --release "${feature_args[@]}"
 mkdir -p fuzz/logs
 run_one() {
     local t=$1 status=0
     # New inputs go to fuzz/work/<target>; the committed corpus is only read.
     mkdir -p "fuzz/work/$t"
     # -rss_limit_mb bounds memory; the input size cap matches the crate's MAX_INPUT_LEN.
-    "${fuzz[@]}" run --release "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- -max_total_time="$secs" \
+    "${fuzz[@]}" run --release "${feature_args[@]}" "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- -max_total_time="$secs" \
         -max_len=262144 -rss_limit_mb=2048 -print_final_stats=1 >"fuzz/logs/$t.log" 2>&1 || status=$?
     local execs
     execs=$(grep -E '^stat::number_of_executed_units' "fuzz/logs/$t.log" | awk '{print $2}')
