@@ -176,27 +176,32 @@ impl VendorSigner {
     /// [`VendorError::Untrusted`] when the path fails otherwise.
     pub fn apple_chain_for(vendor_certificate: &[u8]) -> Result<Vec<Vec<u8>>, VendorError> {
         let (der, parts) = Self::read_vendor(vendor_certificate)?;
-        Self::chain(&der, &parts, &TrustAnchors::apple(), None)
+        let path = Self::path(&der, &parts, &TrustAnchors::apple())?;
+        Ok(std::iter::once(der)
+            .chain(path.into_iter().map(|(ca, _)| ca))
+            .collect())
     }
 
-    fn chain(
+    /// The CAs above the vendor certificate, upwards to the root, with their
+    /// subjects; every signature and CA constraint checked, validity not
+    /// judged (that is [`check_validity`](Self::check_validity)'s, at each
+    /// signature).
+    fn path(
         der: &[u8],
         parts: &Certificate,
         anchors: &TrustAnchors,
-        now: Option<OffsetDateTime>,
-    ) -> Result<Vec<Vec<u8>>, VendorError> {
-        let path = anchors
-            .verify_parts(der, parts, &[], now, Policy::Vendor)
+    ) -> Result<Vec<(Vec<u8>, String)>, VendorError> {
+        let mut path = anchors
+            .verify_parts(der, parts, &[], None, Policy::Vendor)
             .map_err(|e| match e {
                 TrustError::UnknownIssuer { issuer, key_id } => {
                     VendorError::UnknownIssuer { issuer, key_id }
                 }
                 other => VendorError::Untrusted(other),
             })?;
-        // The file's order: the vendor certificate, then upwards to the root.
-        let mut chain = vec![der.to_vec()];
-        chain.extend(path.into_iter().rev().map(|(der, _)| der));
-        Ok(chain)
+        // The search gives the root first; the file's order is upwards.
+        path.reverse();
+        Ok(path)
     }
 
     /// The first certificate of the input that carries the vendor marker.
@@ -230,13 +235,15 @@ impl VendorSigner {
         };
         let not_before = convert(parts.not_before)?;
         let not_after = convert(parts.not_after)?;
-        let chain = Self::chain(&der, &parts, anchors, None)?;
-        let mut authorities = Vec::with_capacity(chain.len().saturating_sub(1));
-        for ca in chain.iter().skip(1) {
+        let path = Self::path(&der, &parts, anchors)?;
+        let mut chain = Vec::with_capacity(path.len() + 1);
+        let mut authorities = Vec::with_capacity(path.len());
+        chain.push(der.clone());
+        for (ca, subject) in path {
             let (nb, na) =
-                crate::certificate::validity_of_der(ca).map_err(VendorError::Certificate)?;
-            let parts = Certificate::read(ca).map_err(VendorError::Certificate)?;
-            authorities.push((crate::name::rfc4514_der(part(ca, &parts.subject)), nb, na));
+                crate::certificate::validity_of_der(&ca).map_err(VendorError::Certificate)?;
+            authorities.push((subject, nb, na));
+            chain.push(ca);
         }
         Ok(Self {
             key: vendor_key.clone(),
