@@ -352,9 +352,28 @@ fn at(unix: i64) -> Result<OffsetDateTime, StandInError> {
     OffsetDateTime::from_unix_timestamp(unix).map_err(|_| StandInError::InvalidValidity)
 }
 
+/// Who signs a certificate: a CA of the stand-in, or a root itself.
+struct Signer<'a> {
+    name: &'a Name,
+    key: &'a PrivateKey,
+    /// The signer's key identifier, for the authority key identifier;
+    /// `None` for a self-signed root, which carries none.
+    key_id: Option<&'a [u8; 20]>,
+}
+
+impl Ca {
+    fn signer(&self) -> Signer<'_> {
+        Signer {
+            name: &self.name,
+            key: &self.key,
+            key_id: Some(&self.key_id),
+        }
+    }
+}
+
 /// What a certificate is built from.
 struct Request<'a> {
-    issuer: &'a Ca,
+    issuer: Signer<'a>,
     subject: Name,
     spki_der: &'a [u8],
     not_before: OffsetDateTime,
@@ -378,11 +397,9 @@ fn issue(req: Request<'_>) -> Result<Vec<u8>, StandInError> {
         false,
         &ski_value(&key_id(req.spki_der)?)?,
     )?);
-    extensions.push(extension(
-        AUTHORITY_KEY_ID,
-        false,
-        &aki_value(&req.issuer.key_id),
-    )?);
+    if let Some(id) = req.issuer.key_id {
+        extensions.push(extension(AUTHORITY_KEY_ID, false, &aki_value(id))?);
+    }
     // A positive 16-byte serial: the top bit cleared, never zero.
     let mut serial = [0u8; 16];
     serial.copy_from_slice(req.serial_seed.get(..16).unwrap_or(&[1; 16]));
@@ -421,42 +438,25 @@ fn ca(
     } else {
         ext_der::CA
     };
-    let mut extensions = vec![
-        extension(BASIC_CONSTRAINTS, true, basic)?,
-        extension(KEY_USAGE, true, ext_der::KU_CA)?,
-    ];
-    let (issuer_name, issuer_key, issuer_id) = match issuer {
-        Some(i) => (i.name.clone(), &i.key, i.key_id),
-        None => (subject.clone(), &key, id),
-    };
-    extensions.push(extension(SUBJECT_KEY_ID, false, &ski_value(&id)?)?);
-    if issuer.is_some() {
-        extensions.push(extension(AUTHORITY_KEY_ID, false, &aki_value(&issuer_id))?);
-    }
-    let validity = Validity::new(to_time(at(CA_NOT_BEFORE)?)?, to_time(at(CA_NOT_AFTER)?)?);
-    let spki = SubjectPublicKeyInfoOwned::from_der(key.spki_der())
-        .map_err(|_| StandInError::InvalidPublicKey)?;
-    let serial = derive(seed, label, &[b"serial"]);
-    let mut serial16 = [0u8; 16];
-    serial16.copy_from_slice(serial.get(..16).unwrap_or(&[1; 16]));
-    serial16[0] = (serial16[0] & 0x7F) | 0x10;
-    let builder = CertificateBuilder::new(
-        Profile {
-            issuer: issuer_name,
-            subject: subject.clone(),
-            extensions,
+    let der = issue(Request {
+        issuer: match issuer {
+            Some(ca) => ca.signer(),
+            None => Signer {
+                name: &subject,
+                key: &key,
+                key_id: None,
+            },
         },
-        SerialNumber::new(&serial16).map_err(build_error)?,
-        validity,
-        spki,
-    )
-    .map_err(build_error)?;
-    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(issuer_key.as_rsa().clone());
-    let der = builder
-        .build::<_, rsa::pkcs1v15::Signature>(&signer)
-        .map_err(build_error)?
-        .to_der()
-        .map_err(build_error)?;
+        subject: subject.clone(),
+        spki_der: key.spki_der(),
+        not_before: at(CA_NOT_BEFORE)?,
+        not_after: at(CA_NOT_AFTER)?,
+        serial_seed: derive(seed, label, &[b"serial"]),
+        extensions: vec![
+            extension(BASIC_CONSTRAINTS, true, basic)?,
+            extension(KEY_USAGE, true, ext_der::KU_CA)?,
+        ],
+    })?;
     Ok(Ca {
         name: subject,
         key,
@@ -667,7 +667,7 @@ impl StandInApple {
             extensions.push(extension(crate::VENDOR_MARKER_OID, false, ext_der::NULL)?);
         }
         issue(Request {
-            issuer: &self.0.wwdr,
+            issuer: self.0.wwdr.signer(),
             subject,
             spki_der: self.0.vendor_key.spki_der(),
             not_before,
@@ -745,7 +745,7 @@ impl StandInApple {
             extension(crate::PUSH_MARKER_OID, false, ext_der::NULL)?,
         ];
         let der = issue(Request {
-            issuer: &self.0.push_ca,
+            issuer: self.0.push_ca.signer(),
             subject,
             spki_der: spki,
             not_before,
