@@ -11,11 +11,17 @@ use time::format_description::well_known::Rfc3339;
 
 const NOW: &str = "2025-12-28T12:00:00Z";
 
-fn pki(name: &str) -> String {
+/// A file of the library's fixtures, `tests/fixtures/<folder>/<name>`.
+fn fixture(folder: &str, name: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/pki")
+        .join("../tests/fixtures")
+        .join(folder)
         .join(name);
     p.to_str().unwrap().to_owned()
+}
+
+fn pki(name: &str) -> String {
+    fixture("pki", name)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -507,10 +513,7 @@ fn a_closed_pipe_is_not_a_panic() {
 }
 
 fn rot(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/rotation")
-        .join(name);
-    p.to_str().unwrap().to_owned()
+    fixture("rotation", name)
 }
 
 /// The rotation rehearsal from the command line: a stand-in next Apple
@@ -648,10 +651,7 @@ fn intermediates_from_the_operator_on_every_command() {
 }
 
 fn ident(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/identity")
-        .join(name);
-    p.to_str().unwrap().to_owned()
+    fixture("identity", name)
 }
 
 /// `identity` writes the PEM bundle and PKCS#12 (both profiles) with 0600
