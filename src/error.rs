@@ -166,7 +166,7 @@ pub enum TrustError {
     UnknownIssuer {
         /// The certificate's issuer (RFC 4514).
         issuer: String,
-        /// The certificate's authority key identifier, colon-separated hex, when it has one.
+        /// The certificate's authority key identifier, lower-case hex, when it has one.
         key_id: Option<String>,
     },
     /// An anchor has the issuer's name, but the signature does not verify with its key.
@@ -225,7 +225,7 @@ pub enum TrustError {
     /// A certification authority on the path is outside its validity period.
     #[error(
         "the certification authority {subject} is valid from {} to {}, not at the time of the check",
-        crate::expiry::Rfc3339(*not_before), crate::expiry::Rfc3339(*not_after)
+        crate::display::Rfc3339(*not_before), crate::display::Rfc3339(*not_after)
     )]
     IssuerNotValid {
         /// The authority's subject.
@@ -257,7 +257,7 @@ pub enum InvalidReason {
     /// The certificate's validity ended before the time of the check.
     #[error(
         "the certificate expired at {}",
-        crate::expiry::Rfc3339(*not_after)
+        crate::display::Rfc3339(*not_after)
     )]
     Expired {
         /// Its `notAfter`.
@@ -266,7 +266,7 @@ pub enum InvalidReason {
     /// The certificate does not end later than the one it would replace.
     #[error(
         "the certificate ends at {}, not later than the current one ({})",
-        crate::expiry::Rfc3339(*not_after), crate::expiry::Rfc3339(*previous_not_after)
+        crate::display::Rfc3339(*not_after), crate::display::Rfc3339(*previous_not_after)
     )]
     NotARenewal {
         /// The uploaded certificate's `notAfter`.
@@ -286,7 +286,7 @@ pub enum RetryReason {
     /// The certificate's validity starts after the time of the check (clock skew).
     #[error(
         "the certificate is not valid until {}",
-        crate::expiry::Rfc3339(*not_before)
+        crate::display::Rfc3339(*not_before)
     )]
     NotYetValid {
         /// Its `notBefore`.
@@ -742,7 +742,7 @@ mod tests {
         vec![
             TrustError::UnknownIssuer {
                 issuer: "CN=I".into(),
-                key_id: Some("01:02".into()),
+                key_id: Some("0102".into()),
             },
             TrustError::BadSignature {
                 issuer: "CN=I".into(),
@@ -776,7 +776,7 @@ mod tests {
     fn trust_text(e: &TrustError) -> &'static str {
         match e {
             TrustError::UnknownIssuer { .. } => {
-                "the issuer CN=I (key identifier 01:02) is not a known certification authority; if it is a new Apple intermediate, add Apple's certificate for it (from Apple's certificate authority page) with TrustAnchors::with_intermediates or the command line's --intermediates, or upload it in the same file as the push certificate"
+                "the issuer CN=I (key identifier 0102) is not a known certification authority; if it is a new Apple intermediate, add Apple's certificate for it (from Apple's certificate authority page) with TrustAnchors::with_intermediates or the command line's --intermediates, or upload it in the same file as the push certificate"
             }
             TrustError::BadSignature { .. } => "the signature does not verify with the key of CN=I",
             TrustError::UnsupportedSignatureAlgorithm { .. } => {

@@ -121,24 +121,3 @@ impl Expiry {
         matches!(self, Self::Valid { .. } | Self::ExpiringSoon { .. })
     }
 }
-
-/// Displays an instant as RFC 3339 in UTC (`2026-12-02T09:00:00Z`), the
-/// form error messages and logs use.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Rfc3339(pub(crate) OffsetDateTime);
-
-impl core::fmt::Display for Rfc3339 {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let t = self.0.to_offset(time::UtcOffset::UTC);
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
-    }
-}

@@ -92,8 +92,8 @@ impl PushIdentity {
     pub fn new(certificate: PushCertificate, key: PrivateKey) -> Result<Self, IdentityError> {
         if !crate::upload_check::same_public_key(certificate.spki_der(), key.spki_der()) {
             return Err(IdentityError::KeyMismatch {
-                key_sha256: crate::signature::sha256_hex(key.spki_der()),
-                certificate_sha256: crate::signature::sha256_hex(certificate.spki_der()),
+                key_sha256: crate::display::sha256_hex(key.spki_der()),
+                certificate_sha256: crate::display::sha256_hex(certificate.spki_der()),
             });
         }
         Ok(Self { certificate, key })

@@ -138,7 +138,7 @@ pub(crate) fn decrypt_legacy_pem(
     }
     let dek = dek.ok_or(KeyError::Malformed)?;
     let (cipher, iv_hex) = dek.split_once(',').ok_or(KeyError::Malformed)?;
-    let iv = hex_decode(iv_hex.trim()).ok_or(KeyError::Malformed)?;
+    let iv = crate::display::hex_decode(iv_hex.trim()).ok_or(KeyError::Malformed)?;
     let ciphertext =
         crate::input::decode_base64_lenient(base64.as_bytes()).map_err(|_| KeyError::Malformed)?;
     let (key_len, iv_len) = match cipher.trim() {
@@ -193,14 +193,4 @@ fn evp_bytes_to_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u
     }
     out.truncate(len);
     out
-}
-
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
 }

@@ -10,9 +10,9 @@ use rsa::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, EncodePublicKey a
 use rsa::traits::PublicKeyParts as _;
 use spki::AlgorithmIdentifierRef;
 
+use crate::display::sha256_hex;
 use crate::input;
 use crate::limits::MIN_RSA_BITS;
-use crate::signature::sha256_hex;
 
 /// An RSA private key: the customer's push key or the vendor's signing key.
 ///

@@ -16,6 +16,7 @@
 mod asn1;
 mod certificate;
 mod csr;
+mod display;
 mod error;
 #[cfg(test)]
 mod error_texts;

@@ -206,7 +206,7 @@ fn short_name(oid: &[u8]) -> Option<&'static str> {
 /// [RFC 4514]: https://datatracker.ietf.org/doc/html/rfc4514
 pub(crate) fn rfc4514_der(der: &[u8]) -> String {
     let Ok(name) = asn1::single(der, "data follows a name") else {
-        return hex_form(der);
+        return format!("#{}", crate::display::hex_upper(der));
     };
     let mut rdns: Vec<Vec<Attribute<'_>>> = Vec::new();
     let collected = walk(&name, |index, atv| {
@@ -219,7 +219,7 @@ pub(crate) fn rfc4514_der(der: &[u8]) -> String {
         Ok(())
     });
     if collected.is_err() {
-        return hex_form(der);
+        return format!("#{}", crate::display::hex_upper(der));
     }
     let mut out = String::new();
     for (i, rdn) in rdns.iter().rev().enumerate() {
@@ -239,18 +239,11 @@ pub(crate) fn rfc4514_der(der: &[u8]) -> String {
                 _ => {
                     out.push_str(&oids::dotted(atv.oid));
                     out.push('=');
-                    out.push_str(&hex_form(atv.value.bytes));
+                    out.push('#');
+                    out.push_str(&crate::display::hex_upper(atv.value.bytes));
                 }
             }
         }
-    }
-    out
-}
-
-fn hex_form(bytes: &[u8]) -> String {
-    let mut out = String::from("#");
-    for b in bytes {
-        let _ = write!(out, "{b:02X}");
     }
     out
 }

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use crate::asn1;
 use crate::certificate::{Certificate, PublicKey, key_usage, part};
+use crate::display;
 use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 use crate::input;
@@ -235,9 +236,12 @@ impl PushCertificate {
         }
     }
 
-    /// The serial number as upper-case hex separated by colons, as OpenSSL prints it.
+    /// The serial number's magnitude ([`serial`](Self::serial)) as lower-case
+    /// hex with no separator, the form of
+    /// [`CertificateSummary::serial`] (`openssl x509 -serial` prints the same
+    /// digits in upper case).
     pub fn serial_hex(&self) -> String {
-        colon_hex(self.serial())
+        display::hex(self.serial())
     }
 
     /// The subject as an RFC 4514 string, as `openssl -nameopt RFC2253` prints it.
@@ -291,9 +295,10 @@ impl PushCertificate {
         sha2::Sha256::digest(&self.der).into()
     }
 
-    /// The SHA-256 fingerprint as upper-case hex separated by colons.
+    /// The SHA-256 fingerprint as 64 lower-case hex digits with no separator,
+    /// the form of [`CertificateSummary::sha256_fingerprint`].
     pub fn sha256_fingerprint_hex(&self) -> String {
-        colon_hex(&self.sha256_fingerprint())
+        display::hex(&self.sha256_fingerprint())
     }
 
     /// The RSA modulus length in bits.
@@ -343,19 +348,6 @@ fn topic_of(der: &[u8], parts: &Certificate) -> Result<Topic, ParseError> {
     Topic::from_string(uid).map_err(|(reason, uid)| ParseError::InvalidTopic { uid, reason })
 }
 
-/// Upper-case hex separated by colons.
-pub(crate) fn colon_hex(bytes: &[u8]) -> String {
-    use core::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            out.push(':');
-        }
-        let _ = write!(out, "{b:02X}");
-    }
-    out
-}
-
 /// A push certificate as a console or an API shows it at one instant, from
 /// [`PushCertificate::summary`]. With the `serde` feature it serializes as an
 /// object with these fields, times as RFC 3339.
@@ -369,9 +361,12 @@ pub struct CertificateSummary {
     pub subject: String,
     /// The issuer (RFC 4514).
     pub issuer: String,
-    /// The serial number, lower-case hex.
+    /// The serial number's magnitude as lower-case hex with no separator
+    /// and no sign octet (`0a1b…`; `openssl x509 -serial` prints the same
+    /// digits in upper case).
     pub serial: String,
-    /// SHA-256 of the certificate's DER, lower-case hex.
+    /// SHA-256 of the certificate's DER: 64 lower-case hex digits with no
+    /// separator.
     pub sha256_fingerprint: String,
     /// Start of validity.
     #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]

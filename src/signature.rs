@@ -359,21 +359,6 @@ impl VerifyingKey {
     }
 }
 
-/// The SHA-256 of `bytes` as lower-case hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&sha2::Sha256::digest(bytes))
-}
-
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use core::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
 #[cfg(test)]
 #[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 mod tests {

@@ -124,7 +124,7 @@ pub enum SignedRequestError {
     /// Apple's portal answers "the signing certificate is expired".
     #[error(
         "the vendor certificate expired at {} (Apple's portal: \"the signing certificate is expired\"); renew it in the Apple Developer portal",
-        crate::expiry::Rfc3339(*not_after)
+        crate::display::Rfc3339(*not_after)
     )]
     VendorExpired {
         /// Its `notAfter`.
@@ -133,7 +133,7 @@ pub enum SignedRequestError {
     /// The vendor certificate was not yet valid at the instant of the check.
     #[error(
         "the vendor certificate is not valid until {}",
-        crate::expiry::Rfc3339(*not_before)
+        crate::display::Rfc3339(*not_before)
     )]
     VendorNotYetValid {
         /// Its `notBefore`.

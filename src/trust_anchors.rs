@@ -637,7 +637,7 @@ impl<'a> Search<'a> {
             key_id: cert
                 .authority_key_id
                 .as_ref()
-                .map(|r| crate::push_certificate::colon_hex(part(der, r))),
+                .map(|r| crate::display::hex(part(der, r))),
         }))
     }
 
@@ -743,7 +743,7 @@ mod tests {
             .copied()
             .collect();
         for der in &all {
-            let hex = crate::signature::sha256_hex(der);
+            let hex = crate::display::sha256_hex(der);
             assert!(table.contains(&hex), "{hex} is not listed");
         }
         assert_eq!(table.matches(".cer |").count(), all.len());

@@ -3,10 +3,10 @@
 use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
+use crate::display::sha256_hex;
 use crate::error::{InvalidReason, RetryReason, UploadError};
 use crate::expiry::Expiry;
 use crate::push_certificate::PushCertificate;
-use crate::signature::sha256_hex;
 use crate::topic::Topic;
 use crate::trust_anchors::TrustAnchors;
 

@@ -32,7 +32,7 @@ pub enum VendorError {
     /// The vendor certificate has expired: Apple would answer "the signing certificate is expired".
     #[error(
         "the vendor certificate expired at {}; renew it in the Apple Developer portal",
-        crate::expiry::Rfc3339(*not_after)
+        crate::display::Rfc3339(*not_after)
     )]
     Expired {
         /// Its `notAfter`.
@@ -41,7 +41,7 @@ pub enum VendorError {
     /// The vendor certificate is not valid yet.
     #[error(
         "the vendor certificate is not valid until {}",
-        crate::expiry::Rfc3339(*not_before)
+        crate::display::Rfc3339(*not_before)
     )]
     NotYetValid {
         /// Its `notBefore`.

@@ -136,7 +136,7 @@ fn print_certificate(
     outln!("topic:          {}", c.topic());
     outln!("subject:        {}", c.subject());
     outln!("issuer:         {}", c.issuer());
-    outln!("serial:         {}", c.serial_hex());
+    outln!("serial:         {}", colon_hex(c.serial()));
     outln!("not before:     {}", rfc3339(c.not_before()));
     outln!("not after:      {}", rfc3339(c.not_after()));
     match expiry.days_remaining() {
@@ -147,7 +147,7 @@ fn print_certificate(
         None => outln!("status:         {}", expiry.status()),
     }
     outln!("key:            RSA {} bits", c.key_bits());
-    outln!("sha256:         {}", c.sha256_fingerprint_hex());
+    outln!("sha256:         {}", colon_hex(&c.sha256_fingerprint()));
     if c.has_push_marker() {
         outln!("push marker:    yes ({PUSH_MARKER_OID})");
     } else {
@@ -163,4 +163,14 @@ fn print_certificate(
         }
         Err(e) => outln!("path:           none: {e}"),
     }
+}
+
+/// Upper-case hex separated by colons, as OpenSSL prints serials and
+/// fingerprints: the human form (`--json` has the library's lower-case hex).
+fn colon_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
