@@ -25,6 +25,7 @@ mod identity;
 mod input;
 mod key_encryption;
 mod keys;
+mod lang;
 mod limits;
 mod name;
 mod oids;
@@ -39,6 +40,7 @@ pub mod testing;
 mod topic;
 mod trust_anchors;
 mod upload_check;
+mod upload_error;
 mod vendor_signer;
 
 // The foreign crates whose types appear in the public API, so a caller
@@ -52,13 +54,12 @@ pub use time;
 pub use zeroize;
 
 pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
-pub use error::{
-    ErrorResponse, InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError,
-};
+pub use error::{ParseError, TrustError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use identity::{IdentityError, KeyFormat, PushIdentity};
 pub use key_encryption::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST, PBKDF2_ITERATIONS};
 pub use keys::{KeyError, PrivateKey};
+pub use lang::Lang;
 pub use limits::{
     MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS,
     MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES, MAX_ORGANIZATION_CHARS, MIN_RSA_BITS,
@@ -71,4 +72,5 @@ pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, Sig
 pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};
 pub use upload_check::UploadCheck;
+pub use upload_error::{ErrorResponse, InvalidReason, RetryReason, UploadError};
 pub use vendor_signer::{VendorError, VendorSigner};

@@ -77,8 +77,8 @@ use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
 
-use crate::ParseError;
 use crate::csr::PushCsr;
+use crate::error::ParseError;
 use crate::keys::{KeyError, PrivateKey};
 use crate::push_certificate::PushCertificate;
 use crate::topic::Topic;
@@ -664,7 +664,11 @@ impl StandInApple {
             extension(EXT_KEY_USAGE, false, ext_der::EKU_CLIENT_AUTH)?,
         ];
         if kind != VendorCertificateKind::WithoutMarker {
-            extensions.push(extension(crate::VENDOR_MARKER_OID, false, ext_der::NULL)?);
+            extensions.push(extension(
+                crate::oids::VENDOR_MARKER_OID,
+                false,
+                ext_der::NULL,
+            )?);
         }
         issue(Request {
             issuer: self.0.wwdr.signer(),
@@ -727,7 +731,7 @@ impl StandInApple {
     ) -> Result<PushCertificate, StandInError> {
         let spki = key.spki_der();
         let subject = name(&[
-            (crate::UID_OID, Tag::Utf8String, topic.as_str()),
+            (crate::oids::UID_OID, Tag::Utf8String, topic.as_str()),
             (
                 CN,
                 Tag::Utf8String,
@@ -742,7 +746,7 @@ impl StandInApple {
             extension(BASIC_CONSTRAINTS, false, ext_der::END_ENTITY)?,
             extension(KEY_USAGE, true, ext_der::KU_SIGN)?,
             extension(EXT_KEY_USAGE, false, ext_der::EKU_CLIENT_AUTH)?,
-            extension(crate::PUSH_MARKER_OID, false, ext_der::NULL)?,
+            extension(crate::oids::PUSH_MARKER_OID, false, ext_der::NULL)?,
         ];
         let der = issue(Request {
             issuer: self.0.push_ca.signer(),

@@ -431,7 +431,7 @@ impl TrustAnchors {
     /// [`TrustError::UnknownIssuer`], naming it and its key identifier.
     pub fn verify(
         &self,
-        cert: &crate::PushCertificate,
+        cert: &crate::push_certificate::PushCertificate,
         now: OffsetDateTime,
     ) -> Result<(), TrustError> {
         self.search(cert, now, |_| ())
@@ -444,7 +444,7 @@ impl TrustAnchors {
     /// As [`verify`](Self::verify).
     pub fn path_to(
         &self,
-        cert: &crate::PushCertificate,
+        cert: &crate::push_certificate::PushCertificate,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, TrustError> {
         self.search(cert, now, |s| s.subjects())
@@ -453,7 +453,7 @@ impl TrustAnchors {
     /// The path search for a push certificate; `found` reads the path.
     fn search<T>(
         &self,
-        cert: &crate::PushCertificate,
+        cert: &crate::push_certificate::PushCertificate,
         now: OffsetDateTime,
         found: impl Fn(&Search<'_>) -> T,
     ) -> Result<T, TrustError> {

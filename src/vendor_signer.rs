@@ -60,7 +60,7 @@ pub enum VendorError {
     },
     /// The chain the caller passed could not be read or used as anchors.
     #[error("the certificate chain could not be used: {0}")]
-    Chain(#[source] crate::AnchorError),
+    Chain(#[source] crate::trust_anchors::AnchorError),
     /// The vendor certificate does not chain to Apple's WWDR CAs and root
     /// (or the chain the caller passed).
     #[error("the vendor certificate is not trusted: {0}")]
@@ -68,7 +68,7 @@ pub enum VendorError {
     /// The customer's request key is shorter than 2048 bits.
     #[error(
         "the request's RSA key has {bits} bits; at least {} are required",
-        crate::MIN_RSA_BITS
+        crate::limits::MIN_RSA_BITS
     )]
     CsrKeyTooSmall {
         /// The modulus length in bits.
@@ -156,7 +156,7 @@ impl VendorSigner {
         let (vendor_der, _) = Self::read_vendor(vendor_certificate)?;
         // The vendor certificate itself may sit in the chain file; it is no anchor.
         let items = input::der_items(chain_pem, b"CERTIFICATE")
-            .map_err(|e| VendorError::Chain(crate::AnchorError::Certificate(e)))?;
+            .map_err(|e| VendorError::Chain(crate::trust_anchors::AnchorError::Certificate(e)))?;
         let anchors = TrustAnchors::from_der_certificates(
             items
                 .iter()
