@@ -294,6 +294,87 @@ fn topic_errors() {
     }
 }
 
+#[test]
+fn every_anchor_error_message() {
+    let text = |e: &AnchorError| match e {
+        AnchorError::Certificate(_) => "an anchor certificate could not be read: the file is empty",
+        AnchorError::NoRoot => "no root certificate (a self-issued certificate) was given",
+        AnchorError::NotCa { .. } => "the anchor CN=A is not a certification authority: r",
+        AnchorError::TooMany { .. } => "33 intermediates were given, more than the 32 accepted",
+        AnchorError::NotAnIntermediate { .. } => "CN=A is self-issued: a root, not an intermediate",
+        AnchorError::Unchained { .. } => {
+            "the intermediate CN=A does not chain to a root of the anchors: too many candidate issuers share the issuer's name"
+        }
+    };
+    for e in [
+        AnchorError::Certificate(ParseError::Empty),
+        AnchorError::NoRoot,
+        AnchorError::NotCa {
+            subject: "CN=A".into(),
+            reason: "r",
+        },
+        AnchorError::TooMany { count: 33, max: 32 },
+        AnchorError::NotAnIntermediate {
+            subject: "CN=A".into(),
+        },
+        AnchorError::Unchained {
+            subject: "CN=A".into(),
+            reason: TrustError::TooManyCandidates,
+        },
+    ] {
+        let wrapped = match &e {
+            AnchorError::Certificate(inner) => Some(inner.to_string()),
+            AnchorError::Unchained { reason, .. } => Some(reason.to_string()),
+            _ => None,
+        };
+        assert_text(&e, text(&e), wrapped);
+    }
+}
+
+#[cfg(feature = "testing")]
+#[test]
+fn stand_in_errors() {
+    use crate::testing::StandInError;
+    let key = KeyError::Malformed;
+    let parse = ParseError::MissingTopic;
+    let vendor = VendorError::KeyMismatch;
+    for e in [
+        StandInError::InvalidPublicKey,
+        StandInError::InvalidValidity,
+        StandInError::Key(key.clone()),
+        StandInError::Build { detail: "d".into() },
+        StandInError::Parse(parse.clone()),
+        StandInError::Vendor(vendor.clone()),
+    ] {
+        let (text, wrapped) = match &e {
+            StandInError::InvalidPublicKey => (
+                "the public key is not a DER SubjectPublicKeyInfo".to_owned(),
+                None,
+            ),
+            StandInError::InvalidValidity => (
+                "the validity period is not encodable or ends before it starts".to_owned(),
+                None,
+            ),
+            StandInError::Key(k) => (
+                format!("a key could not be generated: {k}"),
+                Some(k.to_string()),
+            ),
+            StandInError::Build { .. } => {
+                ("the certificate could not be built: d".to_owned(), None)
+            }
+            StandInError::Parse(p) => (
+                format!("the issued certificate is not a usable push certificate: {p}"),
+                Some(p.to_string()),
+            ),
+            StandInError::Vendor(v) => (
+                format!("the vendor signer could not be made: {v}"),
+                Some(v.to_string()),
+            ),
+        };
+        assert_text(&e, &text, wrapped);
+    }
+}
+
 /// The certificate-reading, trust and upload errors.
 mod certificate_and_upload {
 
@@ -536,5 +617,120 @@ mod certificate_and_upload {
                 )
             );
         }
+    }
+
+    /// Every reason an upload is refused or deferred, by its text; the
+    /// `match` without a wildcard makes a new reason add a row.
+    #[test]
+    fn every_upload_reason() {
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        let later = t + time::Duration::days(365);
+        let identity = crate::identity::IdentityError::SeveralKeys;
+        let invalid = [
+            InvalidReason::Parse(ParseError::MissingTopic),
+            InvalidReason::MissingPushMarker,
+            InvalidReason::Untrusted(TrustError::TooManyCandidates),
+            InvalidReason::Identity(identity.clone()),
+            InvalidReason::Expired { not_after: t },
+            InvalidReason::NotARenewal {
+                not_after: t,
+                previous_not_after: later,
+            },
+        ];
+        for reason in invalid {
+            let (text, wrapped) = match &reason {
+                InvalidReason::Parse(e) => (e.to_string(), Some(e.to_string())),
+                InvalidReason::MissingPushMarker => (
+                    "the certificate lacks the MDM push marker extension 1.2.840.113635.100.6.3.2"
+                        .to_owned(),
+                    None,
+                ),
+                InvalidReason::Untrusted(e) => (e.to_string(), Some(e.to_string())),
+                InvalidReason::Identity(e) => (e.to_string(), Some(e.to_string())),
+                InvalidReason::Expired { .. } => (
+                    "the certificate expired at 1970-01-01T00:00:00Z".to_owned(),
+                    None,
+                ),
+                InvalidReason::NotARenewal { .. } => (
+                    "the certificate ends at 1970-01-01T00:00:00Z, not later than the current one (1971-01-01T00:00:00Z)"
+                        .to_owned(),
+                    None,
+                ),
+            };
+            super::assert_text(&reason, &text, wrapped);
+            let e = UploadError::InvalidCertificate {
+                reason: reason.clone(),
+            };
+            assert_eq!(e.to_string(), format!("invalid_certificate: {text}"));
+        }
+        let retry = [
+            RetryReason::Truncated,
+            RetryReason::NotYetValid { not_before: later },
+            RetryReason::Transient {
+                detail: "the database is locked".into(),
+            },
+        ];
+        for reason in retry {
+            let text = match &reason {
+                RetryReason::Truncated => "the upload is truncated",
+                RetryReason::NotYetValid { .. } => {
+                    "the certificate is not valid until 1971-01-01T00:00:00Z"
+                }
+                RetryReason::Transient { .. } => "the database is locked",
+            };
+            super::assert_text(&reason, text, None);
+            let e = UploadError::RetryLater {
+                reason: reason.clone(),
+            };
+            assert_eq!(e.to_string(), format!("retry_later: {text}"));
+            assert!(e.is_retryable());
+        }
+        // A truncated upload is worth retrying; any other parse failure is
+        // an invalid certificate.
+        assert_eq!(
+            UploadError::from(ParseError::Truncated),
+            UploadError::RetryLater {
+                reason: RetryReason::Truncated
+            }
+        );
+    }
+
+    /// The four messages and remedies in both languages: the guide's words
+    /// (Japanese) and their English, never empty, each language distinct.
+    #[test]
+    fn every_upload_message_in_both_languages() {
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        let topic = |s: &str| Topic::try_from(s).expect("topic");
+        let all = [
+            UploadError::from(ParseError::MissingTopic),
+            UploadError::PublicKeyMismatch {
+                expected_sha256: "aa".into(),
+                found_sha256: "bb".into(),
+            },
+            UploadError::RetryLater {
+                reason: RetryReason::NotYetValid { not_before: t },
+            },
+            UploadError::TopicMismatch {
+                previous: topic("com.apple.mgmt.External.a"),
+                uploaded: topic("com.apple.mgmt.External.b"),
+            },
+        ];
+        let mut seen = Vec::new();
+        for e in &all {
+            for lang in [Lang::Ja, Lang::En] {
+                let (m, r) = (e.message(lang), e.remedy(lang));
+                assert!(!m.is_empty() && !r.is_empty());
+                assert_eq!(
+                    m.starts_with("MDM証明書") || m.starts_with("前回"),
+                    lang == Lang::Ja
+                );
+                let body = e.to_response(lang);
+                assert_eq!((body.code.as_str(), body.message.as_str()), (e.code(), m));
+                seen.push(m);
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 8, "eight distinct messages");
     }
 }

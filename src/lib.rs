@@ -29,6 +29,7 @@ mod lang;
 mod limits;
 mod name;
 mod oids;
+mod path;
 mod pkcs12;
 mod push_certificate;
 #[cfg(feature = "serde")]

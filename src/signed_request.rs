@@ -10,8 +10,9 @@ use crate::csr::{CsrError, PushCsr};
 use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::limits::MAX_CHAIN_LEN;
+use crate::path::{Authority, Policy};
 use crate::signature::{DigestAlgorithm, rsa_public_key};
-use crate::trust_anchors::{Authority, Policy, TrustAnchors};
+use crate::trust_anchors::TrustAnchors;
 
 const KEY_CSR: &str = "PushCertRequestCSR";
 const KEY_CHAIN: &str = "PushCertCertificateChain";

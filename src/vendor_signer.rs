@@ -10,8 +10,9 @@ use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::keys::PrivateKey;
 use crate::limits::MIN_RSA_BITS;
+use crate::path::Policy;
 use crate::signed_request::SignedRequest;
-use crate::trust_anchors::{Policy, TrustAnchors};
+use crate::trust_anchors::TrustAnchors;
 
 /// Why a vendor signer could not be made or could not sign.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
