@@ -63,14 +63,14 @@ pub use keys::{KeyError, PrivateKey};
 pub use lang::Lang;
 pub use limits::{
     MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS,
-    MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES, MAX_ORGANIZATION_CHARS, MIN_RSA_BITS,
+    MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES, MAX_ORGANIZATION_CHARS, MAX_TOPIC_LEN, MIN_RSA_BITS,
 };
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
 pub use pkcs12::{MAX_PKCS12_ITERATIONS, Pkcs12Error, Pkcs12Profile};
 pub use push_certificate::{CertificateSummary, PushCertificate};
 pub use signature::DigestAlgorithm;
 pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError};
-pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};
+pub use topic::{TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};
 pub use upload_check::UploadCheck;
 pub use upload_error::{ErrorResponse, InvalidReason, RetryReason, UploadError};
