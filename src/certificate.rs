@@ -813,7 +813,7 @@ pub(crate) fn validity_of_der(
     der: &[u8],
 ) -> Result<(time::OffsetDateTime, time::OffsetDateTime), ParseError> {
     crate::input::check_size(der)?;
-    let der = crate::input::check_der_extent(der)?;
+    let der = crate::input::check_der_extent(der, crate::input::InputItem::Certificate)?;
     let (nb, na) = validity_only(der)?;
     let convert = |t| asn1::to_datetime(t).map_err(malformed);
     Ok((convert(nb)?, convert(na)?))

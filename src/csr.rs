@@ -14,7 +14,7 @@ use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq, Version};
 
 use crate::asn1::{self, tag};
 use crate::certificate::{part, signed};
-use crate::input;
+use crate::input::{self, InputError, InputItem};
 use crate::keys::PrivateKey;
 use crate::limits::{MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS, MAX_ORGANIZATION_CHARS};
 use crate::signature::{DigestAlgorithm, rsa_public_key};
@@ -34,8 +34,8 @@ pub const DEFAULT_COMMON_NAME: &str = "MDM Push Certificate";
 #[non_exhaustive]
 pub enum CsrError {
     /// The input is empty, too large, cut off or holds no request.
-    #[error("no certificate signing request could be read: {0}")]
-    Input(#[source] crate::error::ParseError),
+    #[error("{0}")]
+    Input(#[source] InputError),
     /// The request's encoding is not valid.
     #[error("the certificate signing request is malformed")]
     Malformed,
@@ -98,8 +98,13 @@ impl PushCsr {
         input::check_size(der).map_err(CsrError::Input)?;
         // Exactly the DER: in a signedCSR file these bytes are what the
         // vendor signed, so nothing may follow them.
-        if input::check_der_extent(der).map_err(CsrError::Input)?.len() != der.len() {
-            return Err(CsrError::Input(crate::error::ParseError::TrailingData));
+        let item = InputItem::CertificateRequest;
+        if input::check_der_extent(der, item)
+            .map_err(CsrError::Input)?
+            .len()
+            != der.len()
+        {
+            return Err(CsrError::Input(InputError::TrailingData { item }));
         }
         // The structure, decoded by x509-cert; then the parts this crate
         // signs and compares, located by the crate's own reader.
@@ -150,14 +155,14 @@ impl PushCsr {
     /// As [`from_der`](Self::from_der).
     pub fn parse(bytes: &[u8]) -> Result<Self, CsrError> {
         let mut items = input::der_items(bytes, b"CERTIFICATE REQUEST").or_else(|e| match e {
-            crate::error::ParseError::NoCertificate => {
-                input::der_items(bytes, b"NEW CERTIFICATE REQUEST")
-            }
+            InputError::NotFound { .. } => input::der_items(bytes, b"NEW CERTIFICATE REQUEST"),
             other => Err(other),
         });
         match items.as_mut().map(Vec::pop) {
             Ok(Some(der)) => Self::from_der(&der),
-            Ok(None) => Err(CsrError::Input(crate::error::ParseError::NoCertificate)),
+            Ok(None) => Err(CsrError::Input(InputError::NotFound {
+                expected: InputItem::CertificateRequest,
+            })),
             Err(e) => Err(CsrError::Input(e.clone())),
         }
     }

@@ -6,33 +6,17 @@ use core::fmt;
 
 use time::OffsetDateTime;
 
+use crate::input::InputError;
 use crate::topic::TopicError;
 
 /// Why bytes could not be read as an MDM push certificate.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParseError {
-    /// The input is empty or only white space.
-    #[error("the file is empty")]
-    Empty,
-    /// The input is larger than [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN).
-    #[error("the file is {len} bytes long, more than the {max} bytes accepted")]
-    TooLarge {
-        /// Length of the input.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// The upload was cut off: a PEM block with no end line, or DER shorter
-    /// than its length says.
-    #[error("the file is truncated")]
-    Truncated,
-    /// The input is neither DER nor PEM holding a certificate.
-    #[error("the file holds no certificate")]
-    NoCertificate,
-    /// DER data follows the end of the certificate.
-    #[error("data follows the end of the certificate")]
-    TrailingData,
+    /// The file's framing could not be read: empty, too large, truncated,
+    /// holding no certificate, or not PEM or DER.
+    #[error("{0}")]
+    Input(#[source] InputError),
     /// The certificate's encoding is not valid.
     #[error("the certificate is malformed: {detail}")]
     Malformed {
@@ -237,4 +221,10 @@ pub enum TrustError {
         /// Its `notAfter`.
         not_after: OffsetDateTime,
     },
+}
+
+impl From<InputError> for ParseError {
+    fn from(e: InputError) -> Self {
+        Self::Input(e)
+    }
 }

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use crate::csr::CsrError;
 use crate::error::{ParseError, TrustError};
 use crate::identity::IdentityError;
+use crate::input::{InputError, InputItem};
 use crate::keys::KeyError;
 use crate::pkcs12::Pkcs12Error;
 use crate::topic::TopicError;
@@ -32,7 +33,9 @@ fn assert_text(e: &dyn std::error::Error, text: &str, wrapped: Option<String>) {
 
 #[test]
 fn csr_errors() {
-    let inner = ParseError::Empty;
+    let inner = InputError::NotFound {
+        expected: InputItem::CertificateRequest,
+    };
     for e in [
         CsrError::Input(inner.clone()),
         CsrError::Malformed,
@@ -50,7 +53,7 @@ fn csr_errors() {
     ] {
         let (text, wrapped) = match &e {
             CsrError::Input(_) => (
-                "no certificate signing request could be read: the file is empty",
+                "the file holds no certificate signing request",
                 Some(inner.to_string()),
             ),
             CsrError::Malformed => ("the certificate signing request is malformed", None),
@@ -119,7 +122,7 @@ fn key_errors() {
 #[test]
 fn vendor_errors() {
     let t = OffsetDateTime::UNIX_EPOCH;
-    let parse = ParseError::Empty;
+    let parse = ParseError::Input(InputError::Empty);
     let anchor = AnchorError::NoRoot;
     let trust = TrustError::TooManyCandidates;
     let csr = CsrError::BadSignature;
@@ -232,7 +235,7 @@ fn pkcs12_and_identity_errors() {
         };
         assert_text(&e, text, None);
     }
-    let parse = ParseError::Empty;
+    let parse = ParseError::Input(InputError::Empty);
     let key = KeyError::NoKey;
     let p12 = Pkcs12Error::NoMac;
     for e in [
@@ -307,7 +310,7 @@ fn every_anchor_error_message() {
         }
     };
     for e in [
-        AnchorError::Certificate(ParseError::Empty),
+        AnchorError::Certificate(ParseError::Input(InputError::Empty)),
         AnchorError::NoRoot,
         AnchorError::NotCa {
             subject: "CN=A".into(),
@@ -375,6 +378,47 @@ fn stand_in_errors() {
     }
 }
 
+#[test]
+fn input_errors() {
+    let c = InputItem::Certificate;
+    let r = InputItem::CertificateRequest;
+    for e in [
+        InputError::Empty,
+        InputError::TooLarge { len: 5, max: 4 },
+        InputError::Truncated,
+        InputError::NotFound { expected: c },
+        InputError::NotFound { expected: r },
+        InputError::TrailingData { item: c },
+        InputError::TrailingData { item: r },
+        InputError::Malformed {
+            detail: "a PEM block is not valid base64".into(),
+        },
+    ] {
+        let text = match &e {
+            InputError::Empty => "the file is empty",
+            InputError::TooLarge { .. } => {
+                "the file is 5 bytes long, more than the 4 bytes accepted"
+            }
+            InputError::Truncated => "the file is truncated",
+            InputError::NotFound { expected } if *expected == c => "the file holds no certificate",
+            InputError::NotFound { .. } => "the file holds no certificate signing request",
+            InputError::TrailingData { item } if *item == c => {
+                "data follows the end of the certificate"
+            }
+            InputError::TrailingData { .. } => {
+                "data follows the end of the certificate signing request"
+            }
+            InputError::Malformed { .. } => {
+                "the file's encoding is not valid: a PEM block is not valid base64"
+            }
+        };
+        assert_text(&e, text, None);
+        // Wrapped, the text is the same: the wrapper adds nothing to it.
+        let wrapped = ParseError::from(e.clone());
+        assert_text(&wrapped, text, Some(text.to_owned()));
+    }
+}
+
 /// The certificate-reading, trust and upload errors.
 mod certificate_and_upload {
 
@@ -385,11 +429,7 @@ mod certificate_and_upload {
 
     fn parse_samples() -> Vec<ParseError> {
         vec![
-            ParseError::Empty,
-            ParseError::TooLarge { len: 5, max: 4 },
-            ParseError::Truncated,
-            ParseError::NoCertificate,
-            ParseError::TrailingData,
+            ParseError::Input(InputError::Truncated),
             ParseError::Malformed { detail: "x".into() },
             ParseError::TooManyCertificates { count: 17, max: 16 },
             ParseError::MultiplePushCertificates,
@@ -432,13 +472,7 @@ mod certificate_and_upload {
 
     fn parse_text(e: &ParseError) -> &'static str {
         match e {
-            ParseError::Empty => "the file is empty",
-            ParseError::TooLarge { .. } => {
-                "the file is 5 bytes long, more than the 4 bytes accepted"
-            }
-            ParseError::Truncated => "the file is truncated",
-            ParseError::NoCertificate => "the file holds no certificate",
-            ParseError::TrailingData => "data follows the end of the certificate",
+            ParseError::Input(_) => "the file is truncated",
             ParseError::Malformed { .. } => "the certificate is malformed: x",
             ParseError::TooManyCertificates { .. } => {
                 "the file holds 17 certificates, more than the 16 accepted"
@@ -688,7 +722,7 @@ mod certificate_and_upload {
         // A truncated upload is worth retrying; any other parse failure is
         // an invalid certificate.
         assert_eq!(
-            UploadError::from(ParseError::Truncated),
+            UploadError::from(ParseError::Input(InputError::Truncated)),
             UploadError::RetryLater {
                 reason: RetryReason::Truncated
             }

@@ -156,7 +156,7 @@ impl PushIdentity {
 
     fn read_bundle(bytes: &[u8], password: Option<&[u8]>) -> Result<Self, IdentityError> {
         let certificate = PushCertificate::parse(bytes).map_err(IdentityError::Certificate)?;
-        let blocks = input::pem_blocks(bytes).map_err(IdentityError::Certificate)?;
+        let blocks = input::pem_blocks(bytes).map_err(|e| IdentityError::Certificate(e.into()))?;
         let mut key_blocks = blocks.iter().filter(|b| {
             matches!(
                 b.label,
@@ -204,7 +204,7 @@ impl PushIdentity {
     /// [`IdentityError::KeyMismatch`] when the key is not its key.
     pub fn from_pkcs12(bytes: &[u8], password: &str) -> Result<Self, IdentityError> {
         use crate::Pkcs12Error as E;
-        crate::input::check_size(bytes).map_err(IdentityError::Certificate)?;
+        crate::input::check_size(bytes).map_err(|e| IdentityError::Certificate(e.into()))?;
         let contents = crate::pkcs12::read(bytes, password).map_err(IdentityError::Pkcs12)?;
         let mut keys = contents.keys.into_iter();
         let key_der = keys.next().ok_or(IdentityError::Pkcs12(E::NoKey))?;

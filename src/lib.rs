@@ -58,6 +58,7 @@ pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
 pub use error::{ParseError, TrustError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use identity::{IdentityError, KeyFormat, PushIdentity};
+pub use input::{InputError, InputItem};
 pub use key_encryption::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST, PBKDF2_ITERATIONS};
 pub use keys::{KeyError, PrivateKey};
 pub use lang::Lang;

@@ -10,7 +10,7 @@ use crate::certificate::{Certificate, PublicKey, key_usage, part};
 use crate::display;
 use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
-use crate::input;
+use crate::input::{self, InputError, InputItem};
 use crate::limits::{MAX_CERTIFICATES_PER_FILE, MIN_RSA_BITS};
 use crate::name;
 use crate::topic::Topic;
@@ -122,7 +122,9 @@ impl PushCertificate {
             // Only CA certificates: the first is refused for what it is.
             None => match cas.into_iter().next() {
                 Some(der) => Self::from_owned_der(der),
-                None => Err(ParseError::NoCertificate),
+                None => Err(ParseError::Input(InputError::NotFound {
+                    expected: InputItem::Certificate,
+                })),
             },
         }
     }
@@ -133,7 +135,7 @@ impl PushCertificate {
     /// As [`parse`](Self::parse).
     pub fn from_der(der: &[u8]) -> Result<Self, ParseError> {
         input::check_size(der)?;
-        Self::from_owned_der(input::check_der_extent(der)?.to_vec())
+        Self::from_owned_der(input::check_der_extent(der, InputItem::Certificate)?.to_vec())
     }
 
     fn from_owned_der(der: Vec<u8>) -> Result<Self, ParseError> {

@@ -8,7 +8,7 @@ use crate::asn1;
 use crate::certificate::{Certificate, PublicKey, part};
 use crate::csr::{CsrError, PushCsr};
 use crate::error::{ParseError, TrustError};
-use crate::input;
+use crate::input::{self, InputError, InputItem};
 use crate::limits::MAX_CHAIN_LEN;
 use crate::path::{Authority, Policy};
 use crate::signature::{DigestAlgorithm, rsa_public_key};
@@ -29,9 +29,9 @@ const PLIST_TAIL: &str = "</dict>\n</plist>";
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignedRequestError {
-    /// The input is empty or larger than [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN).
+    /// The input is empty or larger than [`MAX_INPUT_LEN`](crate::limits::MAX_INPUT_LEN).
     #[error("the signed request could not be read: {0}")]
-    Input(#[source] ParseError),
+    Input(#[source] InputError),
     /// The outer base64 is not valid.
     #[error("the signed request is not valid base64")]
     Base64,
@@ -338,7 +338,7 @@ impl SignedRequest {
         let signature = b64(get(signature, KEY_SIGNATURE)?, KEY_SIGNATURE)?;
         // Counted before any certificate is decoded.
         let blocks = input::pem_blocks(chain.as_bytes())
-            .map_err(SignedRequestError::Chain)?
+            .map_err(|e| SignedRequestError::Chain(e.into()))?
             .iter()
             .filter(|b| b.label == b"CERTIFICATE")
             .count();
@@ -349,7 +349,7 @@ impl SignedRequest {
             });
         }
         let chain = input::der_items(chain.as_bytes(), b"CERTIFICATE")
-            .map_err(SignedRequestError::Chain)?;
+            .map_err(|e| SignedRequestError::Chain(e.into()))?;
         if chain.len() > MAX_CHAIN_LEN {
             return Err(SignedRequestError::ChainTooLong {
                 len: chain.len(),
@@ -446,7 +446,11 @@ impl SignedRequest {
         let vendor_der = self
             .chain
             .first()
-            .ok_or(SignedRequestError::Chain(ParseError::NoCertificate))?;
+            .ok_or(SignedRequestError::Chain(ParseError::Input(
+                InputError::NotFound {
+                    expected: InputItem::Certificate,
+                },
+            )))?;
         let parts = Certificate::read(vendor_der).map_err(SignedRequestError::Chain)?;
         let subject = || crate::name::rfc4514_der(part(vendor_der, &parts.subject));
         if !parts.vendor_marker || parts.is_ca() {
@@ -567,7 +571,7 @@ mod tests {
         use SignedRequestError as E;
         let t = OffsetDateTime::UNIX_EPOCH;
         let samples = [
-            E::Input(ParseError::Empty),
+            E::Input(InputError::Empty),
             E::Base64,
             E::NotPlist,
             E::NotXml { detail: "d" },
@@ -580,7 +584,9 @@ mod tests {
             E::NotAString { key: "K".into() },
             E::MissingKey { key: KEY_SIGNATURE },
             E::BadBase64 { key: KEY_SIGNATURE },
-            E::Chain(ParseError::NoCertificate),
+            E::Chain(ParseError::Input(InputError::NotFound {
+                expected: InputItem::Certificate,
+            })),
             E::ChainTooLong { len: 9, max: 8 },
             E::Csr(CsrError::BadSignature),
             E::NotVendorCertificate {

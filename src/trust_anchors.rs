@@ -127,7 +127,8 @@ impl TrustAnchors {
     /// # Errors
     /// [`AnchorError`] names the first certificate refused and why.
     pub fn with_intermediates(&self, pem: &[u8]) -> Result<Self, AnchorError> {
-        let items = input::der_items(pem, b"CERTIFICATE").map_err(AnchorError::Certificate)?;
+        let items = input::der_items(pem, b"CERTIFICATE")
+            .map_err(|e| AnchorError::Certificate(e.into()))?;
         if items.len() > MAX_OPERATOR_INTERMEDIATES {
             return Err(AnchorError::TooMany {
                 count: items.len(),
@@ -173,7 +174,8 @@ impl TrustAnchors {
     /// [`AnchorError`] if a certificate is unreadable or is not a CA, or if
     /// there is no root.
     pub fn from_pem(pem: &[u8]) -> Result<Self, AnchorError> {
-        let items = input::der_items(pem, b"CERTIFICATE").map_err(AnchorError::Certificate)?;
+        let items = input::der_items(pem, b"CERTIFICATE")
+            .map_err(|e| AnchorError::Certificate(e.into()))?;
         Self::from_der_certificates(items.iter().map(Vec::as_slice))
     }
 

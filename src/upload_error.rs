@@ -6,6 +6,7 @@ use core::fmt;
 use time::OffsetDateTime;
 
 use crate::error::{ParseError, TrustError};
+use crate::input::InputError;
 use crate::lang::Lang;
 use crate::topic::Topic;
 
@@ -283,7 +284,7 @@ impl From<ParseError> for UploadError {
     /// the file is not a valid push certificate.
     fn from(e: ParseError) -> Self {
         match e {
-            ParseError::Truncated => Self::RetryLater {
+            ParseError::Input(InputError::Truncated) => Self::RetryLater {
                 reason: RetryReason::Truncated,
             },
             other => Self::InvalidCertificate {

@@ -156,8 +156,9 @@ impl VendorSigner {
     ) -> Result<Self, VendorError> {
         let (vendor_der, _) = Self::read_vendor(vendor_certificate)?;
         // The vendor certificate itself may sit in the chain file; it is no anchor.
-        let items = input::der_items(chain_pem, b"CERTIFICATE")
-            .map_err(|e| VendorError::Chain(crate::trust_anchors::AnchorError::Certificate(e)))?;
+        let items = input::der_items(chain_pem, b"CERTIFICATE").map_err(|e| {
+            VendorError::Chain(crate::trust_anchors::AnchorError::Certificate(e.into()))
+        })?;
         let anchors = TrustAnchors::from_der_certificates(
             items
                 .iter()
@@ -207,7 +208,8 @@ impl VendorSigner {
 
     /// The first certificate of the input that carries the vendor marker.
     fn read_vendor(bytes: &[u8]) -> Result<(Vec<u8>, Certificate), VendorError> {
-        let items = input::der_items(bytes, b"CERTIFICATE").map_err(VendorError::Certificate)?;
+        let items = input::der_items(bytes, b"CERTIFICATE")
+            .map_err(|e| VendorError::Certificate(e.into()))?;
         let mut first_subject = None;
         for der in items {
             let parts = Certificate::read(&der).map_err(VendorError::Certificate)?;

@@ -1,11 +1,11 @@
 //! Every upload message in both languages, every remedy and every code.
 
-use mdm_push_cert::{InvalidReason, Lang, ParseError, RetryReason, UploadError};
+use mdm_push_cert::{InputError, InvalidReason, Lang, ParseError, RetryReason, UploadError};
 
 fn all_variants() -> Vec<UploadError> {
     vec![
         UploadError::InvalidCertificate {
-            reason: InvalidReason::Parse(ParseError::Empty),
+            reason: InvalidReason::Parse(ParseError::Input(InputError::Empty)),
         },
         UploadError::PublicKeyMismatch {
             expected_sha256: "00".into(),

@@ -5,8 +5,8 @@
 //! `tests/properties.proptest-regressions`.
 
 use mdm_push_cert::{
-    EXPIRY_WARNING_WINDOW, Expiry, ParseError, PrivateKey, PushCertificate, PushCsr, SignedRequest,
-    TOPIC_PREFIX, Topic,
+    EXPIRY_WARNING_WINDOW, Expiry, InputError, ParseError, PrivateKey, PushCertificate, PushCsr,
+    SignedRequest, TOPIC_PREFIX, Topic,
 };
 use proptest::prelude::*;
 use time::{Duration, OffsetDateTime};
@@ -97,9 +97,9 @@ proptest! {
         let cut = cut.min(der.len() - 1);
         let err = PushCertificate::parse(&der[..cut]).unwrap_err();
         if cut == 0 {
-            prop_assert_eq!(err, ParseError::Empty);
+            prop_assert_eq!(err, ParseError::Input(InputError::Empty));
         } else {
-            prop_assert_eq!(err, ParseError::Truncated);
+            prop_assert_eq!(err, ParseError::Input(InputError::Truncated));
         }
     }
 

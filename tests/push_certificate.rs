@@ -1,6 +1,6 @@
 //! Reading push certificates in the forms customers deliver them.
 
-use mdm_push_cert::{ParseError, PushCertificate, TopicError};
+use mdm_push_cert::{InputError, InputItem, ParseError, PushCertificate, TopicError};
 use time::macros::datetime;
 
 macro_rules! pki {
@@ -94,17 +94,27 @@ fn dates_after_2049_use_generalized_time() {
 #[test]
 fn refusals() {
     let cases: &[(&str, &[u8], ParseError)] = &[
-        ("empty", pki!("empty.pem"), ParseError::Empty),
-        ("garbage", pki!("garbage.txt"), ParseError::NoCertificate),
+        (
+            "empty",
+            pki!("empty.pem"),
+            ParseError::Input(InputError::Empty),
+        ),
+        (
+            "garbage",
+            pki!("garbage.txt"),
+            ParseError::Input(InputError::NotFound {
+                expected: InputItem::Certificate,
+            }),
+        ),
         (
             "truncated pem",
             pki!("truncated_no_end.pem"),
-            ParseError::Truncated,
+            ParseError::Input(InputError::Truncated),
         ),
         (
             "truncated der",
             pki!("truncated.der"),
-            ParseError::Truncated,
+            ParseError::Input(InputError::Truncated),
         ),
         (
             "two push certificates",
@@ -125,12 +135,16 @@ fn refusals() {
         (
             "csr",
             pki!("csr_uploaded_by_mistake.pem"),
-            ParseError::NoCertificate,
+            ParseError::Input(InputError::NotFound {
+                expected: InputItem::Certificate,
+            }),
         ),
         (
             "key only",
             pki!("customer_b.key"),
-            ParseError::NoCertificate,
+            ParseError::Input(InputError::NotFound {
+                expected: InputItem::Certificate,
+            }),
         ),
     ];
     for (name, bytes, want) in cases {
@@ -171,7 +185,7 @@ fn oversized_input_is_refused_before_parsing() {
     big.resize(mdm_push_cert::MAX_INPUT_LEN + 1, b'\n');
     assert!(matches!(
         PushCertificate::parse(&big).unwrap_err(),
-        ParseError::TooLarge { .. }
+        ParseError::Input(InputError::TooLarge { .. })
     ));
 }
 
@@ -181,7 +195,9 @@ fn der_with_trailing_data_is_refused() {
     der.extend_from_slice(b"extra");
     assert_eq!(
         PushCertificate::parse(&der).unwrap_err(),
-        ParseError::TrailingData
+        ParseError::Input(InputError::TrailingData {
+            item: InputItem::Certificate
+        })
     );
 }
 

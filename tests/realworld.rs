@@ -10,7 +10,9 @@ use std::path::PathBuf;
 mod altered;
 use altered::verify_altered;
 
-use mdm_push_cert::{ParseError, PushCertificate, TrustAnchors, UploadCheck};
+use mdm_push_cert::{
+    InputError, InputItem, ParseError, PushCertificate, TrustAnchors, UploadCheck,
+};
 use time::{Duration, OffsetDateTime};
 
 fn dir() -> Option<PathBuf> {
@@ -151,7 +153,9 @@ fn real_wrong_files_are_refused() {
     let truncated = read(&dir, "mock/m365dsc_PatchedFakeCert_truncated.txt");
     assert_eq!(
         PushCertificate::parse(&truncated).unwrap_err(),
-        ParseError::NoCertificate
+        ParseError::Input(InputError::NotFound {
+            expected: InputItem::Certificate
+        })
     );
     assert_eq!(
         UploadCheck::new(now).check(&truncated).unwrap_err().code(),
@@ -179,7 +183,9 @@ fn real_wrong_files_are_refused() {
     ] {
         assert_eq!(
             PushCertificate::parse(&read(&dir, key)).unwrap_err(),
-            ParseError::NoCertificate
+            ParseError::Input(InputError::NotFound {
+                expected: InputItem::Certificate
+            })
         );
     }
 }

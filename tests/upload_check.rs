@@ -4,8 +4,8 @@
 //! ends 2026-01-09 and is expiring soon; push_b (its renewal) began 2025-12-20.
 
 use mdm_push_cert::{
-    AnchorError, InvalidReason, ParseError, PushCertificate, RetryReason, TrustAnchors, TrustError,
-    UploadCheck, UploadError,
+    AnchorError, InputError, InvalidReason, ParseError, PushCertificate, RetryReason, TrustAnchors,
+    TrustError, UploadCheck, UploadError,
 };
 use time::macros::datetime;
 
@@ -255,11 +255,11 @@ fn server_failures_wrap_into_retry_later() {
 #[test]
 fn parse_errors_map_to_the_right_message() {
     assert_eq!(
-        UploadError::from(ParseError::Truncated).code(),
+        UploadError::from(ParseError::Input(InputError::Truncated)).code(),
         "retry_later"
     );
     assert_eq!(
-        UploadError::from(ParseError::Empty).code(),
+        UploadError::from(ParseError::Input(InputError::Empty)).code(),
         "invalid_certificate"
     );
 }

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use mdm_push_cert::time::OffsetDateTime;
-use mdm_push_cert::{Lang, MAX_INPUT_LEN, ParseError, RetryReason, UploadError};
+use mdm_push_cert::{InputError, Lang, MAX_INPUT_LEN, ParseError, RetryReason, UploadError};
 use serde::Serialize;
 
 use crate::state::{AppState, RequestError};
@@ -209,10 +209,10 @@ async fn post_certificate(
                 .get(header::CONTENT_LENGTH)
                 .and_then(|v| v.to_str().ok()?.parse().ok())
                 .unwrap_or(MAX_INPUT_LEN + 1);
-            let e = UploadError::from(ParseError::TooLarge {
+            let e = UploadError::from(ParseError::Input(InputError::TooLarge {
                 len,
                 max: MAX_INPUT_LEN,
-            });
+            }));
             return upload_error(&e, StatusCode::PAYLOAD_TOO_LARGE, lang, now);
         }
         // The body could not be read (the connection broke): try again.
