@@ -50,7 +50,9 @@ fn json_tables(markdown: &str) -> std::collections::BTreeMap<String, Vec<Field>>
             heading = h.split('`').nth(1).map(str::to_owned);
         }
         if line == "| field | JSON type | format | holds |" {
-            let name = heading.clone().expect("a field table under a ### `Name` heading");
+            let name = heading
+                .clone()
+                .expect("a field table under a ### `Name` heading");
             open = Some((name, Vec::new()));
         } else if let Some((_, fields)) = open.as_mut().filter(|_| line.starts_with('|')) {
             let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
@@ -207,8 +209,14 @@ fn check_summary(cert: &PushCertificate, now: OffsetDateTime, fields: &[Field]) 
         !json["serial"].as_str().unwrap().starts_with("00") || cert.serial() == [0],
         "no sign octet: {json}"
     );
-    assert_eq!(json["sha256_fingerprint"], hex(&sha2::Sha256::digest(cert.der())));
-    for (key, t) in [("not_before", cert.not_before()), ("not_after", cert.not_after())] {
+    assert_eq!(
+        json["sha256_fingerprint"],
+        hex(&sha2::Sha256::digest(cert.der()))
+    );
+    for (key, t) in [
+        ("not_before", cert.not_before()),
+        ("not_after", cert.not_after()),
+    ] {
         let parsed = OffsetDateTime::parse(json[key].as_str().unwrap(), &Rfc3339).unwrap();
         assert_eq!(parsed, t, "{key}");
     }
@@ -254,15 +262,27 @@ fn the_readme_documents_each_object_once() {
         (field("string", "hex, 64 digits"), "ab".repeat(31)),
         (field("string", "hex, 2 to 40 digits"), "abc".into()),
         (field("string", "hex, 2 to 40 digits"), "ab:cd".into()),
-        (field("string", "RFC 3339 UTC"), "2026-12-04T01:00:00+00:00".into()),
-        (field("string", "RFC 3339 UTC"), "2026-12-04T01:00:00.5Z".into()),
-        (field("string", "RFC 3339 UTC"), "2026-13-04T01:00:00Z".into()),
+        (
+            field("string", "RFC 3339 UTC"),
+            "2026-12-04T01:00:00+00:00".into(),
+        ),
+        (
+            field("string", "RFC 3339 UTC"),
+            "2026-12-04T01:00:00.5Z".into(),
+        ),
+        (
+            field("string", "RFC 3339 UTC"),
+            "2026-13-04T01:00:00Z".into(),
+        ),
         (field("string", "topic"), "com.apple.mgmt.".into()),
         (field("string", "topic"), "com.example.x".into()),
         (field("string", "one of `a`, `b`"), "c".into()),
         (field("string", "text"), " ".into()),
     ] {
-        assert!(check_field(&f, &Value::String(bad.clone())).is_err(), "{f:?} {bad}");
+        assert!(
+            check_field(&f, &Value::String(bad.clone())).is_err(),
+            "{f:?} {bad}"
+        );
     }
     assert!(check_field(&field("integer", "≥ 0"), &serde_json::json!(-1)).is_err());
     assert!(check_field(&field("integer", "—"), &Value::Null).is_err());
@@ -381,7 +401,12 @@ fn upload_errors_of_every_kind_are_as_documented() {
     let refused = |bytes: &[u8]| check.check(bytes).unwrap_err();
     let pem = apple.renewal(&current, &key, now).unwrap().to_pem();
     let shorter = apple
-        .issue(&key, current.topic(), now, current.not_after() - Duration::days(1))
+        .issue(
+            &key,
+            current.topic(),
+            now,
+            current.not_after() - Duration::days(1),
+        )
         .unwrap();
     let errors = [
         refused(b"not a certificate"),
