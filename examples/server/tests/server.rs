@@ -99,7 +99,7 @@ fn check_field(f: &Field, v: &serde_json::Value) -> Result<(), String> {
     let s = v.as_str().unwrap_or_default();
     let hex = |min: usize, max: usize| {
         (min..=max).contains(&s.len())
-            && s.len() % 2 == 0
+            && s.len().is_multiple_of(2)
             && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     };
     let fits = v.is_null()
