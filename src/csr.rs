@@ -35,7 +35,7 @@ pub const DEFAULT_COMMON_NAME: &str = "MDM Push Certificate";
 pub enum CsrError {
     /// The input is empty, too large, cut off or holds no request.
     #[error("no certificate signing request could be read: {0}")]
-    Input(#[source] crate::ParseError),
+    Input(#[source] crate::error::ParseError),
     /// The request's encoding is not valid.
     #[error("the certificate signing request is malformed")]
     Malformed,
@@ -65,7 +65,7 @@ pub enum CsrError {
     /// The key is shorter than 2048 bits.
     #[error(
         "the RSA key has {bits} bits; at least {} are required",
-        crate::MIN_RSA_BITS
+        crate::limits::MIN_RSA_BITS
     )]
     KeyTooSmall {
         /// The modulus length in bits.
@@ -99,7 +99,7 @@ impl PushCsr {
         // Exactly the DER: in a signedCSR file these bytes are what the
         // vendor signed, so nothing may follow them.
         if input::check_der_extent(der).map_err(CsrError::Input)?.len() != der.len() {
-            return Err(CsrError::Input(crate::ParseError::TrailingData));
+            return Err(CsrError::Input(crate::error::ParseError::TrailingData));
         }
         // The structure, decoded by x509-cert; then the parts this crate
         // signs and compares, located by the crate's own reader.
@@ -150,12 +150,14 @@ impl PushCsr {
     /// As [`from_der`](Self::from_der).
     pub fn parse(bytes: &[u8]) -> Result<Self, CsrError> {
         let mut items = input::der_items(bytes, b"CERTIFICATE REQUEST").or_else(|e| match e {
-            crate::ParseError::NoCertificate => input::der_items(bytes, b"NEW CERTIFICATE REQUEST"),
+            crate::error::ParseError::NoCertificate => {
+                input::der_items(bytes, b"NEW CERTIFICATE REQUEST")
+            }
             other => Err(other),
         });
         match items.as_mut().map(Vec::pop) {
             Ok(Some(der)) => Self::from_der(&der),
-            Ok(None) => Err(CsrError::Input(crate::ParseError::NoCertificate)),
+            Ok(None) => Err(CsrError::Input(crate::error::ParseError::NoCertificate)),
             Err(e) => Err(CsrError::Input(e.clone())),
         }
     }
@@ -353,7 +355,7 @@ impl CsrBuilder {
         key: &PrivateKey,
         rng: &mut R,
     ) -> Result<PushCsr, CsrError> {
-        if key.key_bits() < crate::MIN_RSA_BITS {
+        if key.key_bits() < crate::limits::MIN_RSA_BITS {
             return Err(CsrError::KeyTooSmall {
                 bits: key.key_bits(),
             });

@@ -1,17 +1,18 @@
-//! The message table of every error enum not covered beside its own type:
-//! each variant's text, asserted in full. A `match` without a wildcard
+//! The message table of every error enum of the crate: each variant's text,
+//! asserted in full. A `match` without a wildcard
 //! makes a new variant add a row. Every text is one line, and a variant that
 //! wraps another error returns it from `source()` and shows its text.
 
 use time::OffsetDateTime;
 
 use crate::csr::CsrError;
+use crate::error::{ParseError, TrustError};
 use crate::identity::IdentityError;
 use crate::keys::KeyError;
 use crate::pkcs12::Pkcs12Error;
 use crate::topic::TopicError;
+use crate::trust_anchors::AnchorError;
 use crate::vendor_signer::VendorError;
-use crate::{AnchorError, ParseError, TrustError};
 
 /// Asserts one line, the expected text, and that `source()` is the wrapped
 /// error (`Some`) or nothing.
@@ -290,5 +291,446 @@ fn topic_errors() {
             }
         };
         assert_text(&e, text, None);
+    }
+}
+
+#[test]
+fn every_anchor_error_message() {
+    let text = |e: &AnchorError| match e {
+        AnchorError::Certificate(_) => "an anchor certificate could not be read: the file is empty",
+        AnchorError::NoRoot => "no root certificate (a self-issued certificate) was given",
+        AnchorError::NotCa { .. } => "the anchor CN=A is not a certification authority: r",
+        AnchorError::TooMany { .. } => "33 intermediates were given, more than the 32 accepted",
+        AnchorError::NotAnIntermediate { .. } => "CN=A is self-issued: a root, not an intermediate",
+        AnchorError::Unchained { .. } => {
+            "the intermediate CN=A does not chain to a root of the anchors: too many candidate issuers share the issuer's name"
+        }
+    };
+    for e in [
+        AnchorError::Certificate(ParseError::Empty),
+        AnchorError::NoRoot,
+        AnchorError::NotCa {
+            subject: "CN=A".into(),
+            reason: "r",
+        },
+        AnchorError::TooMany { count: 33, max: 32 },
+        AnchorError::NotAnIntermediate {
+            subject: "CN=A".into(),
+        },
+        AnchorError::Unchained {
+            subject: "CN=A".into(),
+            reason: TrustError::TooManyCandidates,
+        },
+    ] {
+        let wrapped = match &e {
+            AnchorError::Certificate(inner) => Some(inner.to_string()),
+            AnchorError::Unchained { reason, .. } => Some(reason.to_string()),
+            _ => None,
+        };
+        assert_text(&e, text(&e), wrapped);
+    }
+}
+
+#[cfg(feature = "testing")]
+#[test]
+fn stand_in_errors() {
+    use crate::testing::StandInError;
+    let key = KeyError::Malformed;
+    let parse = ParseError::MissingTopic;
+    let vendor = VendorError::KeyMismatch;
+    for e in [
+        StandInError::InvalidPublicKey,
+        StandInError::InvalidValidity,
+        StandInError::Key(key.clone()),
+        StandInError::Build { detail: "d".into() },
+        StandInError::Parse(parse.clone()),
+        StandInError::Vendor(vendor.clone()),
+    ] {
+        let (text, wrapped) = match &e {
+            StandInError::InvalidPublicKey => (
+                "the public key is not a DER SubjectPublicKeyInfo".to_owned(),
+                None,
+            ),
+            StandInError::InvalidValidity => (
+                "the validity period is not encodable or ends before it starts".to_owned(),
+                None,
+            ),
+            StandInError::Key(k) => (
+                format!("a key could not be generated: {k}"),
+                Some(k.to_string()),
+            ),
+            StandInError::Build { .. } => {
+                ("the certificate could not be built: d".to_owned(), None)
+            }
+            StandInError::Parse(p) => (
+                format!("the issued certificate is not a usable push certificate: {p}"),
+                Some(p.to_string()),
+            ),
+            StandInError::Vendor(v) => (
+                format!("the vendor signer could not be made: {v}"),
+                Some(v.to_string()),
+            ),
+        };
+        assert_text(&e, &text, wrapped);
+    }
+}
+
+/// The certificate-reading, trust and upload errors.
+mod certificate_and_upload {
+
+    use super::*;
+    use crate::lang::Lang;
+    use crate::topic::Topic;
+    use crate::upload_error::{InvalidReason, RetryReason, UploadError};
+
+    fn parse_samples() -> Vec<ParseError> {
+        vec![
+            ParseError::Empty,
+            ParseError::TooLarge { len: 5, max: 4 },
+            ParseError::Truncated,
+            ParseError::NoCertificate,
+            ParseError::TrailingData,
+            ParseError::Malformed { detail: "x".into() },
+            ParseError::TooManyCertificates { count: 17, max: 16 },
+            ParseError::MultiplePushCertificates,
+            ParseError::CaCertificate {
+                subject: "CN=CA".into(),
+            },
+            ParseError::VendorCertificate {
+                subject: "CN=V".into(),
+            },
+            ParseError::MissingTopic,
+            ParseError::MultipleTopics,
+            ParseError::InvalidTopic {
+                uid: "u".into(),
+                reason: TopicError::Empty,
+            },
+            ParseError::NotVersion3,
+            ParseError::SignatureAlgorithmMismatch,
+            ParseError::InvalidName {
+                which: "subject",
+                detail: "d".into(),
+            },
+            ParseError::DuplicateExtension {
+                oid: "2.5.29.19".into(),
+            },
+            ParseError::UnknownCriticalExtension {
+                oid: "1.2.3".into(),
+            },
+            ParseError::InvalidExtension {
+                name: "keyUsage",
+                detail: "d".into(),
+            },
+            ParseError::NotClientAuth,
+            ParseError::NoDigitalSignature,
+            ParseError::NotRsa {
+                algorithm: "1.2".into(),
+            },
+            ParseError::KeyTooSmall { bits: 1024 },
+        ]
+    }
+
+    fn parse_text(e: &ParseError) -> &'static str {
+        match e {
+            ParseError::Empty => "the file is empty",
+            ParseError::TooLarge { .. } => {
+                "the file is 5 bytes long, more than the 4 bytes accepted"
+            }
+            ParseError::Truncated => "the file is truncated",
+            ParseError::NoCertificate => "the file holds no certificate",
+            ParseError::TrailingData => "data follows the end of the certificate",
+            ParseError::Malformed { .. } => "the certificate is malformed: x",
+            ParseError::TooManyCertificates { .. } => {
+                "the file holds 17 certificates, more than the 16 accepted"
+            }
+            ParseError::MultiplePushCertificates => "the file holds more than one push certificate",
+            ParseError::CaCertificate { .. } => {
+                "the certificate is a certification authority (CN=CA), not a push certificate"
+            }
+            ParseError::VendorCertificate { .. } => {
+                "the certificate is an MDM vendor certificate (CN=V), not a push certificate"
+            }
+            ParseError::MissingTopic => {
+                "the certificate subject has no UID attribute (the push topic)"
+            }
+            ParseError::MultipleTopics => "the certificate subject has more than one UID attribute",
+            ParseError::InvalidTopic { .. } => {
+                "the certificate's UID attribute \"u\" is not an MDM push topic: the topic is empty"
+            }
+            ParseError::NotVersion3 => "the certificate is not X.509 version 3",
+            ParseError::SignatureAlgorithmMismatch => {
+                "the certificate's signed and outer signature algorithms differ"
+            }
+            ParseError::InvalidName { .. } => "the certificate's subject name is not valid: d",
+            ParseError::DuplicateExtension { .. } => {
+                "the extension 2.5.29.19 appears more than once"
+            }
+            ParseError::UnknownCriticalExtension { .. } => {
+                "the critical extension 1.2.3 is not one this crate can process"
+            }
+            ParseError::InvalidExtension { .. } => "the keyUsage extension is malformed: d",
+            ParseError::NotClientAuth => {
+                "the certificate's extended key usage does not allow TLS client authentication"
+            }
+            ParseError::NoDigitalSignature => {
+                "the certificate's key usage does not include digitalSignature"
+            }
+            ParseError::NotRsa { .. } => "the public key is not RSA (algorithm 1.2)",
+            ParseError::KeyTooSmall { .. } => {
+                "the RSA key has 1024 bits; at least 2048 are required"
+            }
+        }
+    }
+
+    fn trust_samples() -> Vec<TrustError> {
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        vec![
+            TrustError::UnknownIssuer {
+                issuer: "CN=I".into(),
+                key_id: Some("0102".into()),
+            },
+            TrustError::BadSignature {
+                issuer: "CN=I".into(),
+            },
+            TrustError::UnsupportedSignatureAlgorithm { oid: "1.2".into() },
+            TrustError::IssuerNotCa {
+                subject: "CN=I".into(),
+                reason: "r",
+            },
+            TrustError::PathLenExceeded {
+                subject: "CN=I".into(),
+            },
+            TrustError::IssuerNotForClientAuth {
+                subject: "CN=I".into(),
+            },
+            TrustError::WeakSignatureAlgorithm {
+                subject: "CN=S".into(),
+            },
+            TrustError::TooManyCandidates,
+            TrustError::UnsupportedIssuerKey {
+                subject: "CN=I".into(),
+            },
+            TrustError::IssuerNotValid {
+                subject: "CN=I".into(),
+                not_before: t,
+                not_after: t,
+            },
+        ]
+    }
+
+    fn trust_text(e: &TrustError) -> &'static str {
+        match e {
+            TrustError::UnknownIssuer { .. } => {
+                "the issuer CN=I (key identifier 0102) is not a known certification authority; if it is a new Apple intermediate, add Apple's certificate for it (from Apple's certificate authority page) with TrustAnchors::with_intermediates or the command line's --intermediates, or upload it in the same file as the push certificate"
+            }
+            TrustError::BadSignature { .. } => "the signature does not verify with the key of CN=I",
+            TrustError::UnsupportedSignatureAlgorithm { .. } => {
+                "the signature algorithm 1.2 is not supported"
+            }
+            TrustError::IssuerNotCa { .. } => "CN=I is not a certification authority: r",
+            TrustError::PathLenExceeded { .. } => {
+                "the path is longer than CN=I allows (pathLenConstraint)"
+            }
+            TrustError::IssuerNotForClientAuth { .. } => {
+                "the certification authority CN=I may not issue client certificates (extended key usage)"
+            }
+            TrustError::WeakSignatureAlgorithm { .. } => {
+                "the signature on CN=S uses SHA-1, which is not accepted for push certificates"
+            }
+            TrustError::TooManyCandidates => "too many candidate issuers share the issuer's name",
+            TrustError::UnsupportedIssuerKey { .. } => {
+                "the public key of CN=I is not RSA, P-256 or P-384, so its signatures cannot be verified"
+            }
+            TrustError::IssuerNotValid { .. } => {
+                "the certification authority CN=I is valid from 1970-01-01T00:00:00Z to 1970-01-01T00:00:00Z, not at the time of the check"
+            }
+        }
+    }
+
+    #[test]
+    fn every_message() {
+        for e in parse_samples() {
+            assert_eq!(e.to_string(), parse_text(&e), "{e:?}");
+        }
+        for e in trust_samples() {
+            assert_eq!(e.to_string(), trust_text(&e), "{e:?}");
+        }
+        // Every message is one line, for logs.
+        for text in parse_samples()
+            .iter()
+            .map(ToString::to_string)
+            .chain(trust_samples().iter().map(ToString::to_string))
+        {
+            assert!(!text.contains('\n'), "{text}");
+        }
+    }
+
+    #[test]
+    fn upload_errors_log_in_one_line_and_chain_their_sources() {
+        use std::error::Error as _;
+        let e = UploadError::from(ParseError::InvalidTopic {
+            uid: "u".into(),
+            reason: TopicError::Empty,
+        });
+        assert_eq!(
+            e.to_string(),
+            "invalid_certificate: the certificate's UID attribute \"u\" is not an MDM push topic: the topic is empty"
+        );
+        // UploadError -> InvalidReason -> ParseError -> TopicError, each a
+        // source, each displayed with its own cause for one-line logs.
+        let reason = e.source().expect("the reason");
+        let parse = reason.source().expect("the parse error");
+        assert_eq!(parse.to_string(), reason.to_string());
+        let topic = parse.source().expect("the topic error");
+        assert_eq!(topic.to_string(), "the topic is empty");
+        assert!(topic.source().is_none());
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        let all = [
+            e.clone(),
+            UploadError::PublicKeyMismatch {
+                expected_sha256: "aa".into(),
+                found_sha256: "bb".into(),
+            },
+            UploadError::RetryLater {
+                reason: RetryReason::NotYetValid { not_before: t },
+            },
+            UploadError::TopicMismatch {
+                previous: Topic::try_from("com.apple.mgmt.External.a").expect("topic"),
+                uploaded: Topic::try_from("com.apple.mgmt.External.b").expect("topic"),
+            },
+        ];
+        let expected = [
+            "invalid_certificate: the certificate's UID attribute \"u\" is not an MDM push topic: the topic is empty",
+            "public_key_mismatch: the certificate's public key (SHA-256 bb) is not the requested one (SHA-256 aa)",
+            "retry_later: the certificate is not valid until 1970-01-01T00:00:00Z",
+            "topic_mismatch: the certificate's topic com.apple.mgmt.External.b differs from the current topic com.apple.mgmt.External.a",
+        ];
+        for (e, text) in all.iter().zip(expected) {
+            assert_eq!(e.to_string(), text);
+            assert!(!e.to_string().contains('\n'));
+            // A source exactly when the variant wraps a reason.
+            assert_eq!(
+                e.source().is_some(),
+                matches!(
+                    e,
+                    UploadError::InvalidCertificate { .. } | UploadError::RetryLater { .. }
+                )
+            );
+        }
+    }
+
+    /// Every reason an upload is refused or deferred, by its text; the
+    /// `match` without a wildcard makes a new reason add a row.
+    #[test]
+    fn every_upload_reason() {
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        let later = t + time::Duration::days(365);
+        let identity = crate::identity::IdentityError::SeveralKeys;
+        let invalid = [
+            InvalidReason::Parse(ParseError::MissingTopic),
+            InvalidReason::MissingPushMarker,
+            InvalidReason::Untrusted(TrustError::TooManyCandidates),
+            InvalidReason::Identity(identity.clone()),
+            InvalidReason::Expired { not_after: t },
+            InvalidReason::NotARenewal {
+                not_after: t,
+                previous_not_after: later,
+            },
+        ];
+        for reason in invalid {
+            let (text, wrapped) = match &reason {
+                InvalidReason::Parse(e) => (e.to_string(), Some(e.to_string())),
+                InvalidReason::MissingPushMarker => (
+                    "the certificate lacks the MDM push marker extension 1.2.840.113635.100.6.3.2"
+                        .to_owned(),
+                    None,
+                ),
+                InvalidReason::Untrusted(e) => (e.to_string(), Some(e.to_string())),
+                InvalidReason::Identity(e) => (e.to_string(), Some(e.to_string())),
+                InvalidReason::Expired { .. } => (
+                    "the certificate expired at 1970-01-01T00:00:00Z".to_owned(),
+                    None,
+                ),
+                InvalidReason::NotARenewal { .. } => (
+                    "the certificate ends at 1970-01-01T00:00:00Z, not later than the current one (1971-01-01T00:00:00Z)"
+                        .to_owned(),
+                    None,
+                ),
+            };
+            super::assert_text(&reason, &text, wrapped);
+            let e = UploadError::InvalidCertificate {
+                reason: reason.clone(),
+            };
+            assert_eq!(e.to_string(), format!("invalid_certificate: {text}"));
+        }
+        let retry = [
+            RetryReason::Truncated,
+            RetryReason::NotYetValid { not_before: later },
+            RetryReason::Transient {
+                detail: "the database is locked".into(),
+            },
+        ];
+        for reason in retry {
+            let text = match &reason {
+                RetryReason::Truncated => "the upload is truncated",
+                RetryReason::NotYetValid { .. } => {
+                    "the certificate is not valid until 1971-01-01T00:00:00Z"
+                }
+                RetryReason::Transient { .. } => "the database is locked",
+            };
+            super::assert_text(&reason, text, None);
+            let e = UploadError::RetryLater {
+                reason: reason.clone(),
+            };
+            assert_eq!(e.to_string(), format!("retry_later: {text}"));
+            assert!(e.is_retryable());
+        }
+        // A truncated upload is worth retrying; any other parse failure is
+        // an invalid certificate.
+        assert_eq!(
+            UploadError::from(ParseError::Truncated),
+            UploadError::RetryLater {
+                reason: RetryReason::Truncated
+            }
+        );
+    }
+
+    /// The four messages and remedies in both languages: the guide's words
+    /// (Japanese) and their English, never empty, each language distinct.
+    #[test]
+    fn every_upload_message_in_both_languages() {
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        let topic = |s: &str| Topic::try_from(s).expect("topic");
+        let all = [
+            UploadError::from(ParseError::MissingTopic),
+            UploadError::PublicKeyMismatch {
+                expected_sha256: "aa".into(),
+                found_sha256: "bb".into(),
+            },
+            UploadError::RetryLater {
+                reason: RetryReason::NotYetValid { not_before: t },
+            },
+            UploadError::TopicMismatch {
+                previous: topic("com.apple.mgmt.External.a"),
+                uploaded: topic("com.apple.mgmt.External.b"),
+            },
+        ];
+        let mut seen = Vec::new();
+        for e in &all {
+            for lang in [Lang::Ja, Lang::En] {
+                let (m, r) = (e.message(lang), e.remedy(lang));
+                assert!(!m.is_empty() && !r.is_empty());
+                assert_eq!(
+                    m.starts_with("MDM証明書") || m.starts_with("前回"),
+                    lang == Lang::Ja
+                );
+                let body = e.to_response(lang);
+                assert_eq!((body.code.as_str(), body.message.as_str()), (e.code(), m));
+                seen.push(m);
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 8, "eight distinct messages");
     }
 }

@@ -88,7 +88,7 @@ impl Expiry {
         der: &[u8],
         now: OffsetDateTime,
         window: Duration,
-    ) -> Result<Self, crate::ParseError> {
+    ) -> Result<Self, crate::error::ParseError> {
         let (not_before, not_after) = crate::certificate::validity_of_der(der)?;
         Ok(Self::classify(not_before, not_after, now, window))
     }

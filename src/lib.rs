@@ -25,9 +25,11 @@ mod identity;
 mod input;
 mod key_encryption;
 mod keys;
+mod lang;
 mod limits;
 mod name;
 mod oids;
+mod path;
 mod pkcs12;
 mod push_certificate;
 #[cfg(feature = "serde")]
@@ -39,6 +41,7 @@ pub mod testing;
 mod topic;
 mod trust_anchors;
 mod upload_check;
+mod upload_error;
 mod vendor_signer;
 
 // The foreign crates whose types appear in the public API, so a caller
@@ -52,23 +55,23 @@ pub use time;
 pub use zeroize;
 
 pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
-pub use error::{
-    ErrorResponse, InvalidReason, Lang, ParseError, RetryReason, TrustError, UploadError,
-};
+pub use error::{ParseError, TrustError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use identity::{IdentityError, KeyFormat, PushIdentity};
 pub use key_encryption::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST, PBKDF2_ITERATIONS};
 pub use keys::{KeyError, PrivateKey};
+pub use lang::Lang;
 pub use limits::{
     MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS,
-    MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES, MAX_ORGANIZATION_CHARS, MIN_RSA_BITS,
+    MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES, MAX_ORGANIZATION_CHARS, MAX_TOPIC_LEN, MIN_RSA_BITS,
 };
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
 pub use pkcs12::{MAX_PKCS12_ITERATIONS, Pkcs12Error, Pkcs12Profile};
 pub use push_certificate::{CertificateSummary, PushCertificate};
 pub use signature::DigestAlgorithm;
 pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError};
-pub use topic::{MAX_TOPIC_LEN, TOPIC_PREFIX, Topic, TopicError};
+pub use topic::{TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};
 pub use upload_check::UploadCheck;
+pub use upload_error::{ErrorResponse, InvalidReason, RetryReason, UploadError};
 pub use vendor_signer::{VendorError, VendorSigner};

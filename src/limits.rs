@@ -13,6 +13,10 @@ pub const MAX_INPUT_LEN: usize = 256 * 1024;
 /// of them is read, which bounds the work per file.
 pub const MAX_CERTIFICATES_PER_FILE: usize = 16;
 
+/// Longest topic accepted, in bytes; real topics are about 60 characters
+/// (`com.apple.mgmt.External.` and a UUID).
+pub const MAX_TOPIC_LEN: usize = 255;
+
 /// Smallest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
 

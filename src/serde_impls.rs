@@ -17,7 +17,9 @@ use serde::de::{Deserializer, Error as _};
 use serde::ser::{SerializeStruct as _, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::{Expiry, Lang, Topic};
+use crate::expiry::Expiry;
+use crate::lang::Lang;
+use crate::topic::Topic;
 
 impl Serialize for Topic {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -10,12 +10,20 @@ use crate::csr::{CsrError, PushCsr};
 use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::limits::MAX_CHAIN_LEN;
+use crate::path::{Authority, Policy};
 use crate::signature::{DigestAlgorithm, rsa_public_key};
-use crate::trust_anchors::{Authority, Policy, TrustAnchors};
+use crate::trust_anchors::TrustAnchors;
 
 const KEY_CSR: &str = "PushCertRequestCSR";
 const KEY_CHAIN: &str = "PushCertCertificateChain";
 const KEY_SIGNATURE: &str = "PushCertSignature";
+
+/// What precedes the dictionary's entries in an XML property list.
+const PLIST_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n\
+<plist version=\"1.0\">\n<dict>\n";
+/// What follows them.
+const PLIST_TAIL: &str = "</dict>\n</plist>";
 
 /// Why a signedCSR file could not be read or does not verify.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -228,22 +236,46 @@ impl SignedRequest {
             .collect()
     }
 
-    /// The XML property list, with Apple's header and DOCTYPE.
+    /// The XML property list, with Apple's header and DOCTYPE: the three
+    /// strings in a dictionary, one tab of indent, `\n` line ends and no
+    /// final newline, as Apple's tools and the `plist` crate lay it out; the
+    /// bytes are pinned by `tests/fixtures/pki/built_by_crate.signedcsr.plist`.
     pub fn to_xml(&self) -> String {
-        let mut dict = plist::Dictionary::new();
-        dict.insert(
-            KEY_CSR.into(),
-            plist::Value::String(input::encode_base64(&self.csr_der)),
+        let csr = input::encode_base64(&self.csr_der);
+        let chain = self.chain_pem();
+        let signature = input::encode_base64(&self.signature);
+        let entries = [
+            (KEY_CSR, csr.as_str()),
+            (KEY_CHAIN, chain.as_str()),
+            (KEY_SIGNATURE, signature.as_str()),
+        ];
+        let mut out = String::with_capacity(
+            PLIST_HEAD.len()
+                + PLIST_TAIL.len()
+                + entries
+                    .iter()
+                    .map(|(k, v)| k.len() + v.len() + 40)
+                    .sum::<usize>(),
         );
-        dict.insert(KEY_CHAIN.into(), plist::Value::String(self.chain_pem()));
-        dict.insert(
-            KEY_SIGNATURE.into(),
-            plist::Value::String(input::encode_base64(&self.signature)),
-        );
-        let mut out = Vec::new();
-        // Writing a dictionary of strings to memory cannot fail.
-        let _ = plist::Value::Dictionary(dict).to_writer_xml(&mut out);
-        String::from_utf8(out).unwrap_or_default()
+        out.push_str(PLIST_HEAD);
+        for (key, value) in entries {
+            out.push_str("\t<key>");
+            out.push_str(key);
+            out.push_str("</key>\n\t<string>");
+            // Base64 and PEM hold none of XML's special characters; escaped
+            // all the same, so the writer is right for any string.
+            for c in value.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    _ => out.push(c),
+                }
+            }
+            out.push_str("</string>\n");
+        }
+        out.push_str(PLIST_TAIL);
+        out
     }
 
     /// The upload form: the XML property list, base64-encoded on one line.

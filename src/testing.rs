@@ -77,8 +77,8 @@ use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
 
-use crate::ParseError;
 use crate::csr::PushCsr;
+use crate::error::ParseError;
 use crate::keys::{KeyError, PrivateKey};
 use crate::push_certificate::PushCertificate;
 use crate::topic::Topic;
@@ -490,10 +490,11 @@ impl StandInApple {
     /// build) and shared afterwards, so every test can call this freely.
     ///
     /// # Panics
-    /// Never on any seed: building the stand-in cannot fail for a valid
-    /// input; should the key generator fail, this is reported by
-    /// [`try_new`](Self::try_new), which this calls.
-    #[allow(clippy::expect_used)] // test support: documented, never fails
+    /// If [`try_new`](Self::try_new), which this calls, fails: it makes
+    /// RSA keys and certificates from the seed's stream and fails only when
+    /// one of them does, which none of the seeds this crate's tests use has
+    /// done. Test code that wants the error calls `try_new`.
+    #[allow(clippy::expect_used)] // test support: the panic is documented
     pub fn new(seed: u64) -> Self {
         Self::try_new(seed).expect("the stand-in Apple PKI is built from any seed")
     }
@@ -664,7 +665,11 @@ impl StandInApple {
             extension(EXT_KEY_USAGE, false, ext_der::EKU_CLIENT_AUTH)?,
         ];
         if kind != VendorCertificateKind::WithoutMarker {
-            extensions.push(extension(crate::VENDOR_MARKER_OID, false, ext_der::NULL)?);
+            extensions.push(extension(
+                crate::oids::VENDOR_MARKER_OID,
+                false,
+                ext_der::NULL,
+            )?);
         }
         issue(Request {
             issuer: self.0.wwdr.signer(),
@@ -727,7 +732,7 @@ impl StandInApple {
     ) -> Result<PushCertificate, StandInError> {
         let spki = key.spki_der();
         let subject = name(&[
-            (crate::UID_OID, Tag::Utf8String, topic.as_str()),
+            (crate::oids::UID_OID, Tag::Utf8String, topic.as_str()),
             (
                 CN,
                 Tag::Utf8String,
@@ -742,7 +747,7 @@ impl StandInApple {
             extension(BASIC_CONSTRAINTS, false, ext_der::END_ENTITY)?,
             extension(KEY_USAGE, true, ext_der::KU_SIGN)?,
             extension(EXT_KEY_USAGE, false, ext_der::EKU_CLIENT_AUTH)?,
-            extension(crate::PUSH_MARKER_OID, false, ext_der::NULL)?,
+            extension(crate::oids::PUSH_MARKER_OID, false, ext_der::NULL)?,
         ];
         let der = issue(Request {
             issuer: self.0.push_ca.signer(),

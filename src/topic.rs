@@ -3,11 +3,10 @@
 use core::fmt;
 use core::str::FromStr;
 
+use crate::limits::MAX_TOPIC_LEN;
+
 /// The prefix every MDM push topic carries.
 pub const TOPIC_PREFIX: &str = "com.apple.mgmt.";
-
-/// Longest topic accepted; real topics are about 60 characters.
-pub const MAX_TOPIC_LEN: usize = 255;
 
 /// The APNs topic an MDM push certificate is issued for, such as
 /// `com.apple.mgmt.External.<uuid>`.

@@ -4,11 +4,11 @@ use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
 use crate::display::sha256_hex;
-use crate::error::{InvalidReason, RetryReason, UploadError};
 use crate::expiry::Expiry;
 use crate::push_certificate::PushCertificate;
 use crate::topic::Topic;
 use crate::trust_anchors::TrustAnchors;
+use crate::upload_error::{InvalidReason, RetryReason, UploadError};
 
 /// The checks an MDM server runs on an uploaded push certificate.
 ///
@@ -88,7 +88,7 @@ impl UploadCheck {
 
     /// The expected key, taken from the request the server made.
     #[must_use]
-    pub fn expected_csr(self, csr: &crate::PushCsr) -> Self {
+    pub fn expected_csr(self, csr: &crate::csr::PushCsr) -> Self {
         self.expected_public_key(csr.spki_der())
     }
 
@@ -139,8 +139,8 @@ impl UploadCheck {
             // password is needed, not that the file is unreadable.
             Err(_) if crate::pkcs12::pfx_der(bytes).is_some() => {
                 return Err(UploadError::InvalidCertificate {
-                    reason: InvalidReason::Identity(crate::IdentityError::Pkcs12(
-                        crate::Pkcs12Error::PasswordRequired,
+                    reason: InvalidReason::Identity(crate::identity::IdentityError::Pkcs12(
+                        crate::pkcs12::Pkcs12Error::PasswordRequired,
                     )),
                 });
             }
@@ -163,8 +163,8 @@ impl UploadCheck {
         &self,
         bytes: &[u8],
         password: &str,
-    ) -> Result<crate::PushIdentity, UploadError> {
-        let identity = crate::PushIdentity::from_pkcs12(bytes, password)?;
+    ) -> Result<crate::identity::PushIdentity, UploadError> {
+        let identity = crate::identity::PushIdentity::from_pkcs12(bytes, password)?;
         self.check_certificate(identity.certificate())?;
         Ok(identity)
     }

@@ -10,8 +10,9 @@ use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::keys::PrivateKey;
 use crate::limits::MIN_RSA_BITS;
+use crate::path::Policy;
 use crate::signed_request::SignedRequest;
-use crate::trust_anchors::{Policy, TrustAnchors};
+use crate::trust_anchors::TrustAnchors;
 
 /// Why a vendor signer could not be made or could not sign.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -60,7 +61,7 @@ pub enum VendorError {
     },
     /// The chain the caller passed could not be read or used as anchors.
     #[error("the certificate chain could not be used: {0}")]
-    Chain(#[source] crate::AnchorError),
+    Chain(#[source] crate::trust_anchors::AnchorError),
     /// The vendor certificate does not chain to Apple's WWDR CAs and root
     /// (or the chain the caller passed).
     #[error("the vendor certificate is not trusted: {0}")]
@@ -68,7 +69,7 @@ pub enum VendorError {
     /// The customer's request key is shorter than 2048 bits.
     #[error(
         "the request's RSA key has {bits} bits; at least {} are required",
-        crate::MIN_RSA_BITS
+        crate::limits::MIN_RSA_BITS
     )]
     CsrKeyTooSmall {
         /// The modulus length in bits.
@@ -156,7 +157,7 @@ impl VendorSigner {
         let (vendor_der, _) = Self::read_vendor(vendor_certificate)?;
         // The vendor certificate itself may sit in the chain file; it is no anchor.
         let items = input::der_items(chain_pem, b"CERTIFICATE")
-            .map_err(|e| VendorError::Chain(crate::AnchorError::Certificate(e)))?;
+            .map_err(|e| VendorError::Chain(crate::trust_anchors::AnchorError::Certificate(e)))?;
         let anchors = TrustAnchors::from_der_certificates(
             items
                 .iter()
