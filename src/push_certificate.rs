@@ -352,16 +352,17 @@ fn topic_of(der: &[u8], parts: &Certificate) -> Result<Topic, ParseError> {
 
 /// A push certificate as a console or an API shows it at one instant, from
 /// [`PushCertificate::summary`]. With the `serde` feature it serializes as an
-/// object with these fields, times as RFC 3339.
+/// object with these fields, times as RFC 3339 in UTC with whole seconds
+/// (the README's **JSON** section has the table).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CertificateSummary {
     /// The APNs topic.
     pub topic: Topic,
-    /// The subject (RFC 4514).
+    /// The subject (RFC 4514, as `openssl -nameopt RFC2253` prints it).
     pub subject: String,
-    /// The issuer (RFC 4514).
+    /// The issuer (RFC 4514, as `openssl -nameopt RFC2253` prints it).
     pub issuer: String,
     /// The serial number's magnitude as lower-case hex with no separator
     /// and no sign octet (`0a1b…`; `openssl x509 -serial` prints the same
@@ -370,15 +371,18 @@ pub struct CertificateSummary {
     /// SHA-256 of the certificate's DER: 64 lower-case hex digits with no
     /// separator.
     pub sha256_fingerprint: String,
-    /// Start of validity.
+    /// Start of validity (inclusive); in JSON RFC 3339 in UTC with whole
+    /// seconds (`2025-11-24T16:00:00Z`).
     #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
     pub not_before: OffsetDateTime,
-    /// End of validity.
+    /// End of validity (inclusive); in JSON as `not_before`.
     #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
     pub not_after: OffsetDateTime,
     /// [`Expiry::status`]: `not_yet_valid`, `valid`, `expiring_soon` or `expired`.
     pub status: String,
-    /// [`Expiry::days_remaining`].
+    /// [`Expiry::days_remaining`]: `None` (JSON `null`) before `not_before`;
+    /// then whole days left until `not_after`, rounded down; once expired −n
+    /// during the n-th day after `not_after`.
     pub days_remaining: Option<i64>,
     /// Expired: the console shows the certificate in red. It can still be renewed.
     pub expired: bool,

@@ -4,10 +4,14 @@
 //! - [`Lang`] is its tag (`"en"`, `"ja"`); reading accepts any BCP 47 tag
 //!   that [`Lang::from_tag`] knows.
 //! - [`Expiry`] is written (not read) as `{"status", "days_remaining",
-//!   "seconds", "usable"}`: `seconds` counts to `not_before` while not yet
-//!   valid, to `not_after` while valid, and since `not_after` once expired.
+//!   "seconds", "usable"}`: `seconds`, whole seconds rounded down, counts to
+//!   `not_before` while not yet valid, to `not_after` while valid, and since
+//!   `not_after` once expired.
 //! - [`CertificateSummary`](crate::CertificateSummary) and
 //!   [`ErrorResponse`](crate::ErrorResponse) derive both ways.
+//!
+//! The README's **JSON** section documents every field of these objects;
+//! `tests/json.rs` holds them to it.
 
 use serde::de::{Deserializer, Error as _};
 use serde::ser::{SerializeStruct as _, Serializer};

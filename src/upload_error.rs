@@ -75,7 +75,8 @@ pub enum RetryReason {
 
 /// An [`UploadError`] as an API returns it: the stable code, the message
 /// and remedy in the chosen language, and the detail for support. With the
-/// `serde` feature it serializes as an object with these four fields.
+/// `serde` feature it serializes as an object with these four fields (the
+/// README's **JSON** section has the table).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -83,11 +84,12 @@ pub struct ErrorResponse {
     /// [`UploadError::code`]: `invalid_certificate`, `public_key_mismatch`,
     /// `retry_later` or `topic_mismatch`.
     pub code: String,
-    /// [`UploadError::message`] in the chosen language.
+    /// [`UploadError::message`] in the chosen language; sentences separated by `\n`.
     pub message: String,
-    /// [`UploadError::remedy`] in the chosen language.
+    /// [`UploadError::remedy`] in the chosen language; sentences separated by `\n`.
     pub remedy: String,
-    /// [`UploadError::detail`], in English.
+    /// [`UploadError::detail`], in English, for logs and support: match on
+    /// `code`, not on this text.
     pub detail: String,
 }
 

@@ -35,12 +35,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// An error body: the library's four upload errors and the server's own.
+/// The body of a failure of the server itself (README `ServerError`): the
+/// keys of the library's [`ErrorResponse`](mdm_push_cert::ErrorResponse),
+/// which an upload's refusal is, with the server's own codes.
 #[derive(Debug, Serialize)]
-struct ErrorBody {
-    code: String,
-    message: String,
-    remedy: String,
+struct ServerError<'a> {
+    code: &'a str,
+    message: &'a str,
+    remedy: &'a str,
     detail: String,
 }
 
@@ -74,10 +76,10 @@ fn server_error(
     };
     let mut response = (
         status,
-        Json(ErrorBody {
-            code: code.to_owned(),
-            message: message.to_owned(),
-            remedy: remedy.to_owned(),
+        Json(ServerError {
+            code,
+            message,
+            remedy,
             detail,
         }),
     )
@@ -173,18 +175,9 @@ pub fn retry_after(e: &UploadError, now: OffsetDateTime) -> Option<i64> {
     }
 }
 
+/// An upload's refusal: the library's `ErrorResponse`, as it serializes.
 fn upload_error(e: &UploadError, status: StatusCode, lang: Lang, now: OffsetDateTime) -> Response {
-    let body = e.to_response(lang);
-    let mut response = (
-        status,
-        Json(ErrorBody {
-            code: body.code,
-            message: body.message,
-            remedy: body.remedy,
-            detail: body.detail,
-        }),
-    )
-        .into_response();
+    let mut response = (status, Json(e.to_response(lang))).into_response();
     if let Some(secs) = retry_after(e, now) {
         response
             .headers_mut()

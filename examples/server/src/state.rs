@@ -90,7 +90,9 @@ impl From<VendorError> for RequestError {
     }
 }
 
-/// What the status endpoint reports.
+/// What the status endpoint reports (README `Status`): the library's
+/// [`CertificateSummary`], its keys at the top level as the library writes
+/// them, and two keys of the server's.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Status {
     /// The current certificate at `now`.

@@ -16,6 +16,176 @@ use mdm_push_cert::{
 };
 use mdm_push_cert_example_server::{AppState, ServerConfig, Store, router};
 
+// json-contract: begin
+// README tables as a checker. A table is `| field | JSON type | format |
+// holds |` under a `###` heading that names its object in a code span. JSON
+// types: `string`, `integer`, `integer or null`, `boolean`. Formats: `—`
+// (none), `text` and `RFC 4514` (a non-empty string), `topic`, `RFC 3339
+// UTC` (`2026-12-04T01:00:00Z`), `hex, N digits`, `hex, N to M digits`
+// (lower case, whole octets), `one of `a`, `b``, `≥ 0`.
+
+/// One documented field: a row of a README table.
+#[derive(Clone, Debug, PartialEq)]
+struct Field {
+    name: String,
+    json_type: String,
+    format: String,
+}
+
+/// Every field table of a Markdown text, by the object its heading names.
+fn json_tables(markdown: &str) -> std::collections::BTreeMap<String, Vec<Field>> {
+    let mut tables = std::collections::BTreeMap::new();
+    let mut heading: Option<String> = None;
+    let mut open: Option<(String, Vec<Field>)> = None;
+    for line in markdown.lines().chain([""]) {
+        let line = line.trim();
+        if let Some(h) = line.strip_prefix("### ") {
+            heading = h.split('`').nth(1).map(str::to_owned);
+        }
+        if line == "| field | JSON type | format | holds |" {
+            let name = heading
+                .clone()
+                .expect("a field table under a ### `Name` heading");
+            open = Some((name, Vec::new()));
+        } else if let Some((_, fields)) = open.as_mut().filter(|_| line.starts_with('|')) {
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            if cells.iter().all(|c| c.chars().all(|ch| ch == '-')) {
+                continue;
+            }
+            assert_eq!(cells.len(), 4, "a row of four cells: {line}");
+            fields.push(Field {
+                name: cells[0].trim_matches('`').to_owned(),
+                json_type: cells[1].to_owned(),
+                format: cells[2].to_owned(),
+            });
+        } else if let Some((name, fields)) = open.take() {
+            assert!(!fields.is_empty(), "the table of {name} has no rows");
+            assert!(
+                tables.insert(name.clone(), fields).is_none(),
+                "{name} is documented twice"
+            );
+        }
+    }
+    tables
+}
+
+/// `value` is an object with exactly the keys of `fields`, each of its
+/// field's JSON type and format.
+fn check_fields(value: &serde_json::Value, fields: &[Field]) -> Result<(), String> {
+    let object = value
+        .as_object()
+        .ok_or_else(|| format!("not an object: {value}"))?;
+    let written: std::collections::BTreeSet<&str> = object.keys().map(String::as_str).collect();
+    let documented: std::collections::BTreeSet<&str> =
+        fields.iter().map(|f| f.name.as_str()).collect();
+    if written != documented || documented.len() != fields.len() {
+        return Err(format!(
+            "keys {written:?}, documented {documented:?}: {value}"
+        ));
+    }
+    fields
+        .iter()
+        .try_for_each(|f| check_field(f, &object[&f.name]))
+}
+
+fn check_field(f: &Field, v: &serde_json::Value) -> Result<(), String> {
+    let typed = match f.json_type.as_str() {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "integer or null" => v.is_null() || v.is_i64() || v.is_u64(),
+        "boolean" => v.is_boolean(),
+        other => return Err(format!("`{}`: unknown JSON type {other:?}", f.name)),
+    };
+    let s = v.as_str().unwrap_or_default();
+    let hex = |min: usize, max: usize| {
+        (min..=max).contains(&s.len())
+            && s.len().is_multiple_of(2)
+            && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    let fits = v.is_null()
+        || match f.format.as_str() {
+            "—" => true,
+            "text" | "RFC 4514" => !s.trim().is_empty(),
+            "≥ 0" => v.as_u64().is_some(),
+            "topic" => s.strip_prefix("com.apple.mgmt.").is_some_and(|rest| {
+                !rest.is_empty()
+                    && s.len() <= 255
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+            }),
+            "RFC 3339 UTC" => {
+                s.len() == 20
+                    && s.bytes().enumerate().all(|(i, b)| match i {
+                        4 | 7 => b == b'-',
+                        10 => b == b'T',
+                        13 | 16 => b == b':',
+                        19 => b == b'Z',
+                        _ => b.is_ascii_digit(),
+                    })
+                    && mdm_push_cert::time::OffsetDateTime::parse(
+                        s,
+                        &mdm_push_cert::time::format_description::well_known::Rfc3339,
+                    )
+                    .is_ok()
+            }
+            other => {
+                if let Some(values) = other.strip_prefix("one of ") {
+                    values.split(", ").any(|a| a.trim_matches('`') == s) && v.is_string()
+                } else if let Some(n) = other
+                    .strip_prefix("hex, ")
+                    .and_then(|d| d.strip_suffix(" digits"))
+                {
+                    let (min, max) = n.split_once(" to ").unwrap_or((n, n));
+                    match (min.parse(), max.parse()) {
+                        (Ok(min), Ok(max)) => hex(min, max),
+                        _ => return Err(format!("`{}`: unknown format {other:?}", f.name)),
+                    }
+                } else {
+                    return Err(format!("`{}`: unknown format {other:?}", f.name));
+                }
+            }
+        };
+    if typed && fits {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` = {v}: not {} in the format {:?}",
+            f.name, f.json_type, f.format
+        ))
+    }
+}
+// json-contract: end
+
+/// The field tables of the crate README's **JSON** section and of this
+/// package's README, by object.
+fn tables() -> &'static std::collections::BTreeMap<String, Vec<Field>> {
+    static TABLES: std::sync::OnceLock<std::collections::BTreeMap<String, Vec<Field>>> =
+        std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let read =
+            |path: &str| std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut tables = json_tables(&read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../README.md"
+        )));
+        for (name, fields) in json_tables(&read(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")))
+        {
+            assert!(
+                tables.insert(name.clone(), fields).is_none(),
+                "{name} documented twice"
+            );
+        }
+        tables
+    })
+}
+
+fn table(name: &str) -> Vec<Field> {
+    tables()
+        .get(name)
+        .unwrap_or_else(|| panic!("no README documents `{name}`"))
+        .clone()
+}
+
 /// The key-at-rest secret of the test servers.
 const SECRET: &[u8] = b"test server secret";
 
@@ -63,16 +233,41 @@ struct Answer {
 }
 
 impl Answer {
-    fn error(&self) -> ErrorResponse {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn summary(&self) -> CertificateSummary {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
     fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    /// The body, checked against the tables of `objects` together (exactly
+    /// their keys, each in its documented type and format).
+    fn documented(&self, objects: &[&str]) -> serde_json::Value {
+        let json = self.json();
+        let fields: Vec<Field> = objects.iter().flat_map(|o| table(o)).collect();
+        check_fields(&json, &fields).unwrap_or_else(|e| panic!("{objects:?}: {e}"));
+        json
+    }
+
+    /// An upload's refusal: the library's `ErrorResponse`.
+    fn error(&self) -> ErrorResponse {
+        serde_json::from_value(self.documented(&["ErrorResponse"])).unwrap()
+    }
+
+    /// An accepted upload: the library's `CertificateSummary`, nothing more.
+    fn summary(&self) -> CertificateSummary {
+        serde_json::from_value(self.documented(&["CertificateSummary"])).unwrap()
+    }
+
+    /// The status: the summary's keys and the server's two.
+    fn status_body(&self) -> serde_json::Value {
+        self.documented(&["CertificateSummary", "Status"])
+    }
+
+    fn status_summary(&self) -> CertificateSummary {
+        serde_json::from_value(self.status_body()).unwrap()
+    }
+
+    /// A failure of the server itself.
+    fn server_error(&self) -> serde_json::Value {
+        self.documented(&["ServerError"])
     }
 }
 
@@ -209,9 +404,12 @@ fn registration_renewal_expiry_and_the_four_errors() {
     // Nothing registered yet.
     let a = server.status();
     assert_eq!(a.status, 404);
-    assert_eq!(a.json()["code"], "not_registered");
+    assert_eq!(a.server_error()["code"], "not_registered");
     let a = server.get("/mdm/push-certificate", Some(JA));
-    assert_eq!(a.json()["message"], "MDM証明書が登録されていません。");
+    assert_eq!(
+        a.server_error()["message"],
+        "MDM証明書が登録されていません。"
+    );
 
     // The signedCSR: a second download is the same request (same key).
     let csr1 = server.download(&apple);
@@ -259,13 +457,13 @@ fn registration_renewal_expiry_and_the_four_errors() {
 
     let a = server.status();
     assert_eq!(a.status, 200);
-    let s = a.summary();
+    let s = a.status_summary();
     assert_eq!(&s.topic, first.topic());
     assert_eq!(s.serial, first.serial_hex());
     assert_eq!(s.sha256_fingerprint, first.sha256_fingerprint_hex());
     assert_eq!(s.days_remaining, Some(364));
     assert_eq!((s.expired, s.expiring_soon), (false, false));
-    let j = a.json();
+    let j = a.status_body();
     assert_eq!(j["not_after"], rfc3339(first.not_after()));
     assert_eq!(j["uploaded_at"], rfc3339(t0));
     assert_eq!(j["renewal_pending"], false);
@@ -285,7 +483,7 @@ fn registration_renewal_expiry_and_the_four_errors() {
     // 20 days before expiry: the console's pop-up.
     let t1 = first.not_after() - mdm_push_cert::time::Duration::days(20);
     server.set_now(t1);
-    let s = server.status().summary();
+    let s = server.status().status_summary();
     assert_eq!(
         (s.status.as_str(), s.expired, s.expiring_soon),
         ("expiring_soon", false, true)
@@ -295,7 +493,7 @@ fn registration_renewal_expiry_and_the_four_errors() {
     // Renewal: a new request, with a new key.
     let csr2 = server.download(&apple);
     assert_ne!(csr2.spki_der(), csr1.spki_der());
-    assert_eq!(server.status().json()["renewal_pending"], true);
+    assert_eq!(server.status().status_body()["renewal_pending"], true);
 
     // "Create" clicked instead of "Renew".
     let created = apple.created_instead_of_renewed(&first, &csr2, t1).unwrap();
@@ -324,17 +522,17 @@ fn registration_renewal_expiry_and_the_four_errors() {
     assert_eq!(a.error().code, "invalid_certificate");
 
     // Every refusal left the current certificate in place.
-    assert_eq!(server.status().summary().serial, first.serial_hex());
+    assert_eq!(server.status().status_summary().serial, first.serial_hex());
 
     // The renewal: accepted, same topic, a year more.
     let renewed = apple.renewal(&first, &csr2, t1).unwrap();
     let a = server.upload(renewed.to_pem().as_bytes(), None);
     assert_eq!(a.status, 200, "{}", a.body);
-    let s = server.status().summary();
+    let s = server.status().status_summary();
     assert_eq!(&s.topic, first.topic());
     assert_eq!(s.serial, renewed.serial_hex());
     assert_eq!((s.expired, s.expiring_soon), (false, false));
-    assert_eq!(server.status().json()["renewal_pending"], false);
+    assert_eq!(server.status().status_body()["renewal_pending"], false);
 
     // The APNs client's identity is the renewed certificate with the key
     // made for csr2.
@@ -345,7 +543,7 @@ fn registration_renewal_expiry_and_the_four_errors() {
     // A day after the renewed certificate ends: red.
     let t2 = renewed.not_after() + mdm_push_cert::time::Duration::days(1);
     server.set_now(t2);
-    let s = server.status().summary();
+    let s = server.status().status_summary();
     assert_eq!(
         (s.status.as_str(), s.expired, s.expiring_soon),
         ("expired", true, false)
@@ -356,9 +554,12 @@ fn registration_renewal_expiry_and_the_four_errors() {
     // expired too: the server cannot sign a request, and says so.
     let a = server.get("/mdm/push-certificate/request", None);
     assert_eq!(a.status, 500);
-    assert_eq!(a.json()["code"], "vendor_signing_failed");
+    assert_eq!(a.server_error()["code"], "vendor_signing_failed");
     assert!(
-        a.json()["detail"].as_str().unwrap().contains("expired"),
+        a.server_error()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("expired"),
         "{}",
         a.body
     );
@@ -389,7 +590,7 @@ fn the_key_is_encrypted_at_rest_survives_a_restart_and_a_locked_database_means_r
 
     // A new process on the same database.
     let server = start(&apple, open(), t0);
-    let s = server.status().summary();
+    let s = server.status().status_summary();
     assert_eq!(&s.topic, first.topic());
     let identity = server.state.push_identity().unwrap().unwrap();
     assert_eq!(identity.key().spki_der(), csr1.spki_der());
@@ -409,12 +610,15 @@ fn the_key_is_encrypted_at_rest_survives_a_restart_and_a_locked_database_means_r
     assert_eq!(a.retry_after.as_deref(), Some("30"));
     let a = server.get("/mdm/push-certificate", Some(JA));
     assert_eq!(a.status, 503);
-    assert_eq!(a.json()["code"], "storage_unavailable");
+    assert_eq!(a.server_error()["code"], "storage_unavailable");
     raw.execute_batch("ROLLBACK").unwrap();
 
     let a = server.upload(renewed.der(), None);
     assert_eq!(a.status, 200, "{}", a.body);
-    assert_eq!(server.status().summary().serial, renewed.serial_hex());
+    assert_eq!(
+        server.status().status_summary().serial,
+        renewed.serial_hex()
+    );
     let parsed = PushCertificate::parse(renewed.to_pem().as_bytes()).unwrap();
     assert_eq!(
         server.state.push_identity().unwrap().unwrap().topic(),
@@ -448,4 +652,56 @@ fn an_upload_over_the_size_limit_is_refused_as_invalid() {
     assert_eq!(a.error().code, "invalid_certificate");
     assert_eq!(a.error().message, INVALID_JA);
     assert!(a.error().detail.contains("bytes"), "{}", a.body);
+}
+
+#[test]
+fn the_json_checker_is_the_librarys() {
+    // The block between the markers is a copy of the crate's `tests/json.rs`:
+    // one reading of the README tables for the library and the server.
+    let block = |text: &str| {
+        let begin = text.find("// json-contract: begin").expect("begin marker");
+        let end = text.find("// json-contract: end").expect("end marker");
+        text[begin..end].to_owned()
+    };
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(
+        block(&read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/server.rs"
+        ))),
+        block(&read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/json.rs"
+        )))
+    );
+}
+
+#[test]
+fn the_servers_objects_are_documented_beside_the_librarys() {
+    // Its own failures have the keys and types of ErrorResponse; only the
+    // codes differ, and none is an upload's.
+    let (own, upload) = (table("ServerError"), table("ErrorResponse"));
+    let shape = |t: &[Field]| -> Vec<(String, String)> {
+        t.iter()
+            .map(|f| (f.name.clone(), f.json_type.clone()))
+            .collect()
+    };
+    assert_eq!(shape(&own), shape(&upload));
+    let codes = |t: &[Field]| -> std::collections::BTreeSet<String> {
+        t[0].format
+            .strip_prefix("one of ")
+            .unwrap()
+            .split(", ")
+            .map(|c| c.trim_matches('`').to_owned())
+            .collect()
+    };
+    assert!(codes(&own).is_disjoint(&codes(&upload)));
+    // The status's own keys sit beside the summary's without hiding one.
+    for f in table("Status") {
+        assert!(
+            table("CertificateSummary").iter().all(|s| s.name != f.name),
+            "{}",
+            f.name
+        );
+    }
 }
