@@ -11,6 +11,7 @@ use crate::identity::IdentityError;
 use crate::input::{InputError, InputItem};
 use crate::keys::KeyError;
 use crate::pkcs12::Pkcs12Error;
+use crate::signed_request::SignedRequestError;
 use crate::topic::TopicError;
 use crate::trust_anchors::AnchorError;
 use crate::vendor_signer::VendorError;
@@ -416,6 +417,98 @@ fn input_errors() {
         // Wrapped, the text is the same: the wrapper adds nothing to it.
         let wrapped = ParseError::from(e.clone());
         assert_text(&wrapped, text, Some(text.to_owned()));
+    }
+}
+
+/// Every [`SignedRequestError`] by its text.
+fn signed_request_text(e: &SignedRequestError) -> &'static str {
+    use SignedRequestError as E;
+    match e {
+        E::Input(_) => "the signed request could not be read: the file is empty",
+        E::Base64 => "the signed request is not valid base64",
+        E::NotPlist => "the signed request is not an XML property list dictionary",
+        E::NotXml { .. } => "the signed request's XML is not acceptable: d",
+        E::InternalSubset => {
+            "the signed request's DOCTYPE declares an internal subset (entities); Apple's files have none"
+        }
+        E::EntityReference { .. } => {
+            "the signed request refers to the entity &e; which is not one of XML's five predefined entities"
+        }
+        E::CData => "the signed request holds a CDATA section",
+        E::ProcessingInstruction => "the signed request holds a processing instruction",
+        E::DuplicateKey { .. } => "the key K appears more than once",
+        E::UnexpectedKey { .. } => {
+            "the key K is not one of PushCertRequestCSR, PushCertCertificateChain and PushCertSignature"
+        }
+        E::NotAString { .. } => "the value of K is not a string",
+        E::MissingKey { .. } => "the property list has no string PushCertSignature",
+        E::BadBase64 { .. } => "the value of PushCertSignature is not valid base64",
+        E::Chain(_) => "the certificate chain could not be read: the file holds no certificate",
+        E::ChainTooLong { .. } => {
+            "the certificate chain holds 9 certificates, more than the 8 accepted"
+        }
+        E::Csr(_) => {
+            "the request inside is not usable: the request's signature does not verify with its own public key"
+        }
+        E::NotVendorCertificate { .. } => {
+            "the signing certificate CN=V is not an MDM vendor certificate (no extension 1.2.840.113635.100.4.12)"
+        }
+        E::VendorKey => "the vendor certificate has no usable RSA public key",
+        E::SignatureMismatch => {
+            "the signature does not verify over the request with the vendor certificate's key (Apple's portal: \"the signature is invalid\")"
+        }
+        E::VendorExpired { .. } => {
+            "the vendor certificate expired at 1970-01-01T00:00:00Z (Apple's portal: \"the signing certificate is expired\"); renew it in the Apple Developer portal"
+        }
+        E::VendorNotYetValid { .. } => {
+            "the vendor certificate is not valid until 1970-01-01T00:00:00Z"
+        }
+        E::Untrusted(_) => {
+            "the vendor certificate is not trusted: too many candidate issuers share the issuer's name"
+        }
+    }
+}
+
+#[test]
+fn signed_request_errors() {
+    use SignedRequestError as E;
+    let t = OffsetDateTime::UNIX_EPOCH;
+    let samples = [
+        E::Input(InputError::Empty),
+        E::Base64,
+        E::NotPlist,
+        E::NotXml { detail: "d" },
+        E::InternalSubset,
+        E::EntityReference { name: "e".into() },
+        E::CData,
+        E::ProcessingInstruction,
+        E::DuplicateKey { key: "K".into() },
+        E::UnexpectedKey { key: "K".into() },
+        E::NotAString { key: "K".into() },
+        E::MissingKey {
+            key: "PushCertSignature",
+        },
+        E::BadBase64 {
+            key: "PushCertSignature",
+        },
+        E::Chain(ParseError::Input(InputError::NotFound {
+            expected: InputItem::Certificate,
+        })),
+        E::ChainTooLong { len: 9, max: 8 },
+        E::Csr(CsrError::BadSignature),
+        E::NotVendorCertificate {
+            subject: "CN=V".into(),
+        },
+        E::VendorKey,
+        E::SignatureMismatch,
+        E::VendorExpired { not_after: t },
+        E::VendorNotYetValid { not_before: t },
+        E::Untrusted(TrustError::TooManyCandidates),
+    ];
+    for e in &samples {
+        let shown = e.to_string();
+        assert_eq!(shown, signed_request_text(e), "{e:?}");
+        assert!(!shown.contains('\n'));
     }
 }
 

@@ -373,10 +373,10 @@ pub struct CertificateSummary {
     pub sha256_fingerprint: String,
     /// Start of validity (inclusive); in JSON RFC 3339 in UTC with whole
     /// seconds (`2025-11-24T16:00:00Z`).
-    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_impls::rfc3339_utc"))]
     pub not_before: OffsetDateTime,
     /// End of validity (inclusive); in JSON as `not_before`.
-    #[cfg_attr(feature = "serde", serde(with = "time::serde::rfc3339"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_impls::rfc3339_utc"))]
     pub not_after: OffsetDateTime,
     /// [`Expiry::status`]: `not_yet_valid`, `valid`, `expiring_soon` or `expired`.
     pub status: String,

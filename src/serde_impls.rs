@@ -10,6 +10,10 @@
 //! - [`CertificateSummary`](crate::CertificateSummary) and
 //!   [`ErrorResponse`](crate::ErrorResponse) derive both ways.
 //!
+//! - Times are RFC 3339 in UTC with whole seconds (`2026-12-04T01:00:00Z`),
+//!   both ways: a time read with another offset or a fraction is written back
+//!   in that form.
+//!
 //! The README's **JSON** section documents every field of these objects;
 //! `tests/json.rs` holds them to it.
 
@@ -17,6 +21,7 @@ use serde::de::{Deserializer, Error as _};
 use serde::ser::{SerializeStruct as _, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::display::Rfc3339;
 use crate::expiry::Expiry;
 use crate::lang::Lang;
 use crate::topic::Topic;
@@ -61,5 +66,29 @@ impl Serialize for Expiry {
         s.serialize_field("seconds", &seconds)?;
         s.serialize_field("usable", &self.is_usable())?;
         s.end()
+    }
+}
+
+/// Times as RFC 3339 UTC with whole seconds, the one form the crate writes
+/// (`#[serde(with = "crate::serde_impls::rfc3339_utc")]`).
+pub(crate) mod rfc3339_utc {
+    use serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    use super::Rfc3339;
+
+    pub(crate) fn serialize<S: Serializer>(
+        t: &OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&Rfc3339(*t))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<OffsetDateTime, D::Error> {
+        let t = time::serde::rfc3339::deserialize(deserializer)?;
+        let utc = t.to_offset(time::UtcOffset::UTC);
+        Ok(utc.replace_nanosecond(0).unwrap_or(utc))
     }
 }

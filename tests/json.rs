@@ -494,3 +494,32 @@ fn topics_and_languages_are_strings() {
     assert_eq!(serde_json::from_str::<Lang>("\"ja-JP\"").unwrap(), Lang::Ja);
     assert!(serde_json::from_str::<Lang>("\"fr\"").is_err());
 }
+
+#[test]
+fn times_read_in_another_offset_are_written_back_in_utc_whole_seconds() {
+    let fields = table("CertificateSummary");
+    let apple = StandInApple::new(1);
+    let key = apple.customer_key(1).unwrap();
+    let cert = apple.first_registration(&key, registered_at()).unwrap();
+    let mut json = serde_json::to_value(cert.summary(registered_at())).unwrap();
+    let utc = json["not_after"].as_str().unwrap().to_owned();
+    // The same instant nine hours east, with a fraction of a second.
+    let t = OffsetDateTime::parse(&utc, &time::format_description::well_known::Rfc3339)
+        .unwrap()
+        .to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap());
+    let tokyo = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.250+09:00",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    json["not_after"] = Value::String(tokyo);
+    let read: mdm_push_cert::CertificateSummary = serde_json::from_value(json).unwrap();
+    assert_eq!(read.not_after, cert.not_after());
+    let written = serde_json::to_value(&read).unwrap();
+    assert_eq!(written["not_after"], Value::String(utc));
+    check_fields(&written, &fields).unwrap();
+}
