@@ -31,6 +31,16 @@ pub(crate) enum Policy {
     Vendor,
 }
 
+/// An issuer on a path found, as the search read it: its DER, its subject
+/// and its validity (Unix seconds), so no caller reads it again.
+#[derive(Clone, Debug)]
+pub(crate) struct PathIssuer {
+    pub(crate) der: Vec<u8>,
+    pub(crate) subject: String,
+    pub(crate) not_before: i64,
+    pub(crate) not_after: i64,
+}
+
 /// A certificate that may issue others, read once, with its key loaded.
 #[derive(Clone, Debug)]
 pub(crate) struct Authority {

@@ -411,7 +411,7 @@ impl SignedRequest {
             csr: checked.csr,
             chain_subjects: checked.chain_subjects,
             vendor_not_after: not_after,
-            path: path.into_iter().map(|(_, subject)| subject).collect(),
+            path: path.into_iter().map(|issuer| issuer.subject).collect(),
         })
     }
 

@@ -10,7 +10,7 @@ use crate::certificate::Certificate;
 use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::limits::MAX_OPERATOR_INTERMEDIATES;
-use crate::path::{Anchors, Authority, Policy, Search, rank};
+use crate::path::{Anchors, Authority, PathIssuer, Policy, Search, rank};
 
 // Apple's CA certificates, embedded unchanged: `src/apple-certs/README.md`
 // says what each is, with its SHA-256.
@@ -311,13 +311,18 @@ impl TrustAnchors {
         extra: &[Authority],
         now: Option<OffsetDateTime>,
         policy: Policy,
-    ) -> Result<Vec<(Vec<u8>, String)>, TrustError> {
+    ) -> Result<Vec<PathIssuer>, TrustError> {
         let mut search = Search::new(&self.0, extra, now, policy);
         search.path_from(der, parts, 0, 0)?;
         Ok(search
             .path
             .iter()
-            .map(|a| (a.der.clone(), a.subject.clone()))
+            .map(|a| PathIssuer {
+                der: a.der.clone(),
+                subject: a.subject.clone(),
+                not_before: a.parts.not_before,
+                not_after: a.parts.not_after,
+            })
             .collect())
     }
 }

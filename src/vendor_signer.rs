@@ -10,7 +10,7 @@ use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::keys::PrivateKey;
 use crate::limits::MIN_RSA_BITS;
-use crate::path::Policy;
+use crate::path::{PathIssuer, Policy};
 use crate::signed_request::SignedRequest;
 use crate::trust_anchors::TrustAnchors;
 
@@ -180,7 +180,7 @@ impl VendorSigner {
         let (der, parts) = Self::read_vendor(vendor_certificate)?;
         let path = Self::path(&der, &parts, &TrustAnchors::apple())?;
         Ok(std::iter::once(der)
-            .chain(path.into_iter().map(|(ca, _)| ca))
+            .chain(path.into_iter().map(|ca| ca.der))
             .collect())
     }
 
@@ -192,7 +192,7 @@ impl VendorSigner {
         der: &[u8],
         parts: &Certificate,
         anchors: &TrustAnchors,
-    ) -> Result<Vec<(Vec<u8>, String)>, VendorError> {
+    ) -> Result<Vec<PathIssuer>, VendorError> {
         let mut path = anchors
             .verify_parts(der, parts, &[], None, Policy::Vendor)
             .map_err(|e| match e {
@@ -242,11 +242,10 @@ impl VendorSigner {
         let mut chain = Vec::with_capacity(path.len() + 1);
         let mut authorities = Vec::with_capacity(path.len());
         chain.push(der.clone());
-        for (ca, subject) in path {
-            let (nb, na) =
-                crate::certificate::validity_of_der(&ca).map_err(VendorError::Certificate)?;
-            authorities.push((subject, nb, na));
-            chain.push(ca);
+        for ca in path {
+            // The validity as the path search read it: no second read.
+            authorities.push((ca.subject, convert(ca.not_before)?, convert(ca.not_after)?));
+            chain.push(ca.der);
         }
         Ok(Self {
             key: vendor_key.clone(),
