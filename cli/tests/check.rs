@@ -2,9 +2,7 @@
 
 mod support;
 
-use std::process::Command;
-
-use support::{NOW, check_args, json, pki, run, run_owned, stderr, stdout};
+use support::{NOW, check_args, json, pki, run, run_owned, stderr, stdout, tool};
 
 #[test]
 fn check_accepts_the_renewal() {
@@ -98,12 +96,9 @@ fn check_rejections_in_both_languages() {
         );
         assert!(!j["remedy"].as_str().unwrap().is_empty());
     }
-    // LANG=ja… selects Japanese by default.
+    // LANG=ja… selects Japanese by default (no LC_ALL or LC_MESSAGES set).
     let args = check_args("push_new_topic.pem", &[]);
-    let o = Command::new(env!("CARGO_BIN_EXE_mdm-push-cert"))
-        .args(&args)
-        .env("LANG", "ja_JP.UTF-8")
-        .output()
-        .unwrap();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = tool(&args).env("LANG", "ja_JP.UTF-8").output().unwrap();
     assert!(stdout(&o).contains("前回アップロードした"));
 }

@@ -33,12 +33,38 @@ pub fn ident(name: &str) -> String {
     fixture("identity", name)
 }
 
+/// The locale variables the tool reads its language from, in POSIX's order.
+pub const LOCALE_VARS: [&str; 3] = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// The built tool with `args`, in no locale (English), whatever the test
+/// runner's.
+pub fn tool(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mdm-push-cert"));
+    c.args(args);
+    for var in LOCALE_VARS {
+        c.env_remove(var);
+    }
+    c
+}
+
 pub fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mdm-push-cert"))
-        .args(args)
-        .env_remove("LANG")
-        .output()
-        .unwrap()
+    tool(args).output().unwrap()
+}
+
+/// `run`, with `input` on standard input.
+pub fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    let mut child = tool(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The tool may stop reading early (a usage error): a closed pipe is fine.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().unwrap()
 }
 
 pub fn run_owned(args: &[String]) -> Output {

@@ -45,10 +45,16 @@ fn usage_errors_and_unreadable_files_exit_2_with_one_line() {
 fn a_closed_pipe_is_not_a_panic() {
     // The reading end is closed before the tool writes (as `| head` does
     // after its lines): the tool must finish without a panic or backtrace.
-    for args in [
-        vec!["demo", "--now", "2026-06-01T09:00:00Z"],
+    let mut cases = vec![
         vec!["inspect", "PKI:push_b.pem", "--now", NOW],
-    ] {
+        // The longest outputs: the manual page and a completion script.
+        vec!["man"],
+        vec!["completions", "bash"],
+    ];
+    if cfg!(feature = "demo") {
+        cases.push(vec!["demo", "--now", "2026-06-01T09:00:00Z"]);
+    }
+    for args in cases {
         let args: Vec<String> = args
             .iter()
             .map(|a| a.strip_prefix("PKI:").map_or_else(|| a.to_string(), pki))
@@ -68,4 +74,18 @@ fn a_closed_pipe_is_not_a_panic() {
         );
         assert_eq!(out.status.code(), Some(0), "{args:?}");
     }
+}
+
+/// Without the `demo` feature (a production build) there is no stand-in
+/// Apple and no `demo` command: a usage error that says how to get it.
+#[cfg(not(feature = "demo"))]
+#[test]
+fn demo_needs_the_demo_feature() {
+    use support::{run, stdout};
+    let o = run(&["demo"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("unrecognized subcommand 'demo'"), "{err}");
+    assert!(err.contains("--features demo"), "{err}");
+    assert!(!stdout(&run(&["--help"])).contains("demo"));
 }
