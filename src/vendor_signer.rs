@@ -56,7 +56,7 @@ pub enum VendorError {
     UnknownIssuer {
         /// The vendor certificate's issuer.
         issuer: String,
-        /// The vendor certificate's authority key identifier, colon-separated hex.
+        /// The vendor certificate's authority key identifier, lower-case hex with no separator.
         key_id: Option<String>,
     },
     /// The chain the caller passed could not be read or used as anchors.
