@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // Library code must not panic on any input: these are denied here, for the
@@ -76,3 +77,28 @@ pub use trust_anchors::{AnchorError, TrustAnchors};
 pub use upload_check::UploadCheck;
 pub use upload_error::{ErrorResponse, InvalidReason, RetryReason, UploadError};
 pub use vendor_signer::{VendorError, VendorSigner};
+
+// Every public error type can cross threads and live in
+// `Box<dyn Error + Send + Sync>` (anyhow, tokio tasks, axum handlers): a
+// field that breaks this fails the build here, not in an embedder's.
+const _: () = {
+    fn assert<T: std::error::Error + Send + Sync + 'static>() {}
+    let _ = [
+        assert::<crate::csr::CsrError>,
+        assert::<crate::error::ParseError>,
+        assert::<crate::error::TrustError>,
+        assert::<crate::input::InputError>,
+        assert::<crate::upload_error::InvalidReason>,
+        assert::<crate::upload_error::RetryReason>,
+        assert::<crate::upload_error::UploadError>,
+        assert::<crate::identity::IdentityError>,
+        assert::<crate::keys::KeyError>,
+        assert::<crate::pkcs12::Pkcs12Error>,
+        assert::<crate::signed_request::SignedRequestError>,
+        assert::<crate::topic::TopicError>,
+        assert::<crate::trust_anchors::AnchorError>,
+        assert::<crate::vendor_signer::VendorError>,
+        #[cfg(feature = "testing")]
+        assert::<crate::testing::StandInError>,
+    ];
+};

@@ -126,6 +126,27 @@ fn micromdm_legacy_p12_decodes_and_is_refused_for_its_missing_topic() {
     );
 }
 
+/// What `to_pkcs12` writes, byte for byte: the committed files were written
+/// by `examples/write_identity.rs` from the same identity, password and
+/// seeded RNG (`make_identity.sh`), and openssl read them (above).
+#[test]
+fn the_crate_writes_the_committed_pkcs12_bytes() {
+    let cert = PushCertificate::parse(pki!("push_b.pem")).unwrap();
+    let key = PrivateKey::parse(pki!("customer_b.key")).unwrap();
+    let identity = PushIdentity::new(cert, key).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(12);
+    for (profile, committed) in [
+        (Pkcs12Profile::Modern, id!("written_by_crate_modern.p12")),
+        (Pkcs12Profile::Legacy, id!("written_by_crate_legacy.p12")),
+    ] {
+        let p12 = identity.to_pkcs12("secret", profile, &mut rng).unwrap();
+        assert!(
+            p12 == committed,
+            "{profile:?} differs from the committed file"
+        );
+    }
+}
+
 #[test]
 fn crate_round_trips_both_profiles_and_pem_bundles() {
     let cert = PushCertificate::parse(pki!("push_b.pem")).unwrap();

@@ -404,7 +404,7 @@ mod tests {
         let mut accepted = 0;
         for s in &spkis {
             let ours = RsaVerifier::from_spki(s).map(|k| k.bits());
-            assert_eq!(ours, accepted_by_rsa(s), "{}", crate::signature::hex(s));
+            assert_eq!(ours, accepted_by_rsa(s), "{}", crate::display::hex(s));
             accepted += usize::from(ours.is_some());
         }
         assert!(accepted > 10, "{accepted} of {}", spkis.len());
