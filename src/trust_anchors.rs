@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 
 use crate::asn1;
 use crate::certificate::{Certificate, key_usage, part};
+use crate::digest::DigestAlgorithm;
 use crate::error::{ParseError, TrustError};
 use crate::input;
 use crate::limits::{
@@ -23,7 +24,7 @@ use crate::limits::{
     MAX_SIGNATURE_CHECKS,
 };
 use crate::name;
-use crate::signature::{DigestAlgorithm, SignatureAlgorithm, VerifyingKey};
+use crate::signature::{SignatureAlgorithm, VerifyingKey};
 
 // Apple's CA certificates, embedded unchanged: `src/apple-certs/README.md`
 // says what each is, with its SHA-256.
