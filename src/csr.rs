@@ -13,11 +13,12 @@ use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq, Version};
 
 use crate::asn1::{self, tag};
+use crate::backend::RsaVerifier;
 use crate::certificate::{part, signed};
+use crate::digest::DigestAlgorithm;
 use crate::input::{self, InputError, InputItem};
 use crate::keys::PrivateKey;
 use crate::limits::{MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS, MAX_ORGANIZATION_CHARS};
-use crate::signature::{DigestAlgorithm, rsa_public_key};
 
 const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
@@ -127,7 +128,7 @@ impl PushCsr {
                 algorithm: crate::oids::dotted(alg_oid),
             });
         }
-        let key = rsa_public_key(spki.bytes).ok_or(CsrError::Malformed)?;
+        let key = RsaVerifier::from_spki(spki.bytes).ok_or(CsrError::Malformed)?;
         let oid = part(der, &outer.algorithm_oid);
         let params = outer.algorithm_params.as_ref().map(|p| part(der, p));
         let digest = DigestAlgorithm::from_rsa_algorithm(oid, params).ok_or_else(|| {
@@ -135,7 +136,7 @@ impl PushCsr {
                 oid: crate::oids::dotted(oid),
             }
         })?;
-        if !digest.verify(&key, part(der, &outer.tbs), part(der, &outer.signature)) {
+        if !key.verify(digest, part(der, &outer.tbs), part(der, &outer.signature)) {
             return Err(CsrError::BadSignature);
         }
         Ok(Self {

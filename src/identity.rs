@@ -115,7 +115,10 @@ impl PushIdentity {
     }
 
     /// The certificate then the key, PEM: what nanomdm's push-certificate
-    /// endpoint and Go's `tls.X509KeyPair` take. Zeroized when dropped.
+    /// endpoint and Go's `tls.X509KeyPair` take. Zeroized when dropped: the
+    /// text is written into a buffer of its final length, reserved first, so
+    /// it never reallocates and leaves no copy of the key behind (the key's
+    /// own PEM is zeroized too).
     ///
     /// # Errors
     /// [`IdentityError::Key`] if the key cannot be encoded.
@@ -125,7 +128,9 @@ impl PushIdentity {
             KeyFormat::Pkcs1 => self.key.to_pkcs1_pem(),
         }
         .map_err(IdentityError::Key)?;
-        let mut out = Zeroizing::new(self.certificate.to_pem());
+        let certificate = self.certificate.to_pem();
+        let mut out = Zeroizing::new(String::with_capacity(certificate.len() + key.len()));
+        out.push_str(&certificate);
         out.push_str(&key);
         Ok(out)
     }
@@ -167,21 +172,11 @@ impl PushIdentity {
         if key_blocks.next().is_some() {
             return Err(IdentityError::SeveralKeys);
         }
-        // The block alone, as its own PEM text, for the key reader.
-        let mut pem = Vec::with_capacity(block.body.len() + 80);
-        pem.extend_from_slice(b"-----BEGIN ");
-        pem.extend_from_slice(block.label);
-        pem.extend_from_slice(b"-----");
-        pem.extend_from_slice(block.body);
-        pem.extend_from_slice(b"-----END ");
-        pem.extend_from_slice(block.label);
-        pem.extend_from_slice(b"-----\n");
-        let pem = Zeroizing::new(pem);
-        let key = match password {
-            Some(p) => PrivateKey::parse_with_password(&pem, p),
-            None => PrivateKey::parse(&pem),
-        }
-        .map_err(IdentityError::Key)?;
+        // The block as framed, read by the key reader (which decodes it into
+        // a zeroizing buffer); it is a key block, so there is an answer.
+        let key = PrivateKey::from_pem_block(block, password)
+            .unwrap_or(Err(KeyError::NoKey))
+            .map_err(IdentityError::Key)?;
         Self::new(certificate, key)
     }
 
@@ -252,7 +247,7 @@ impl PushIdentity {
     pub fn to_pkcs12<R: rand_core::CryptoRng + ?Sized>(
         &self,
         password: &str,
-        profile: crate::Pkcs12Profile,
+        profile: crate::pkcs12::Pkcs12Profile,
         rng: &mut R,
     ) -> Result<Vec<u8>, IdentityError> {
         let key = self.key.to_pkcs8_der().map_err(IdentityError::Key)?;

@@ -15,8 +15,10 @@
 )]
 
 mod asn1;
+mod backend;
 mod certificate;
 mod csr;
+mod digest;
 mod display;
 mod error;
 #[cfg(test)]
@@ -49,13 +51,13 @@ mod vendor_signer;
 // names exactly the versions this crate was built with.
 pub use der::asn1::ObjectIdentifier;
 pub use rand_core;
-pub use rsa;
 #[cfg(feature = "rustls")]
 pub use rustls_pki_types;
 pub use time;
 pub use zeroize;
 
 pub use csr::{CsrBuilder, CsrError, DEFAULT_COMMON_NAME, PushCsr};
+pub use digest::DigestAlgorithm;
 pub use error::{ParseError, TrustError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use identity::{IdentityError, KeyFormat, PushIdentity};
@@ -70,7 +72,6 @@ pub use limits::{
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
 pub use pkcs12::{MAX_PKCS12_ITERATIONS, Pkcs12Error, Pkcs12Profile};
 pub use push_certificate::{CertificateSummary, PushCertificate};
-pub use signature::DigestAlgorithm;
 pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError};
 pub use topic::{TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};

@@ -69,21 +69,15 @@ impl UploadCheck {
     /// The SubjectPublicKeyInfo DER of the request the server made for this
     /// registration or renewal. Without it the key is not compared, which is
     /// right only for inspecting a certificate, never for accepting one.
+    ///
+    /// Any key comes in this way: [`PrivateKey::spki_der`](crate::keys::PrivateKey::spki_der),
+    /// [`PushCsr::spki_der`](crate::csr::PushCsr::spki_der), or another
+    /// library's public key encoded as SubjectPublicKeyInfo (the `rsa`
+    /// crate's `EncodePublicKey::to_public_key_der`).
     #[must_use]
     pub fn expected_public_key(mut self, spki_der: &[u8]) -> Self {
         self.expected_spki = Some(spki_der.to_vec());
         self
-    }
-
-    /// The expected key as an RSA public key.
-    #[must_use]
-    pub fn expected_rsa_public_key(self, key: &rsa::PublicKey) -> Self {
-        use rsa::pkcs8::EncodePublicKey as _;
-        match key.to_public_key_der() {
-            Ok(doc) => self.expected_public_key(doc.as_bytes()),
-            // An unencodable key can match nothing.
-            Err(_) => self.expected_public_key(&[]),
-        }
     }
 
     /// The expected key, taken from the request the server made.

@@ -107,10 +107,12 @@ fn expect_request(
     {
         return Ok(check.expected_public_key(key.spki_der()));
     }
-    use mdm_push_cert::rsa::pkcs8::DecodePublicKey as _;
+    use rsa::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
     let text = String::from_utf8_lossy(&bytes);
-    if let Ok(key) = mdm_push_cert::rsa::PublicKey::from_public_key_pem(text.trim()) {
-        return Ok(check.expected_rsa_public_key(&key));
+    if let Ok(key) = rsa::PublicKey::from_public_key_pem(text.trim())
+        && let Ok(spki) = key.to_public_key_der()
+    {
+        return Ok(check.expected_public_key(spki.as_bytes()));
     }
     Err(Fatal::file(
         path,
