@@ -17,7 +17,7 @@ use crate::backend::RsaVerifier;
 use crate::certificate::{part, signed};
 use crate::digest::DigestAlgorithm;
 use crate::input::{self, InputError, InputItem};
-use crate::keys::PrivateKey;
+use crate::keys::{KeyError, PrivateKey};
 use crate::limits::{MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS, MAX_ORGANIZATION_CHARS};
 
 const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
@@ -63,15 +63,11 @@ pub enum CsrError {
         /// Why, with the bound it breaks.
         reason: String,
     },
-    /// The key is shorter than 2048 bits.
-    #[error(
-        "the RSA key has {bits} bits; at least {} are required",
-        crate::limits::MIN_RSA_BITS
-    )]
-    KeyTooSmall {
-        /// The modulus length in bits.
-        bits: usize,
-    },
+    /// The request's RSA key is not usable: shorter than
+    /// [`MIN_RSA_BITS`](crate::limits::MIN_RSA_BITS)
+    /// ([`KeyError::TooSmall`]).
+    #[error("{0}")]
+    Key(#[source] KeyError),
     /// Building or signing the request failed.
     #[error("the request could not be built or signed")]
     Build,
@@ -355,16 +351,16 @@ impl CsrBuilder {
     ///
     /// # Errors
     /// [`CsrError::InvalidSubject`] for a field out of bounds,
-    /// [`CsrError::KeyTooSmall`] under 2048 bits, [`CsrError::Build`] if signing fails.
+    /// [`CsrError::Key`] under 2048 bits, [`CsrError::Build`] if signing fails.
     pub fn build<R: CryptoRng + ?Sized>(
         &self,
         key: &PrivateKey,
         rng: &mut R,
     ) -> Result<PushCsr, CsrError> {
         if key.key_bits() < crate::limits::MIN_RSA_BITS {
-            return Err(CsrError::KeyTooSmall {
+            return Err(CsrError::Key(KeyError::TooSmall {
                 bits: key.key_bits(),
-            });
+            }));
         }
         let mut attributes = SetOfVec::new();
         attributes

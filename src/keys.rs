@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::backend::SigningKey;
 use crate::display::sha256_hex;
-use crate::input::{self, PemBlock};
+use crate::input::{self, InputError, PemBlock};
 use crate::key_encryption::{self, EncryptionError};
 use crate::limits::{MAX_INPUT_LEN, MIN_RSA_BITS};
 
@@ -46,8 +46,12 @@ pub struct PrivateKey {
 #[non_exhaustive]
 pub enum KeyError {
     /// The input holds no private key.
-    #[error("no RSA private key was found")]
+    #[error("the file holds no private key")]
     NoKey,
+    /// The file holds more than one private key (a PEM bundle or a `.p12`
+    /// must hold exactly the push certificate's).
+    #[error("the file holds more than one private key")]
+    SeveralKeys,
     /// The key is encrypted and no password was given: use
     /// [`PrivateKey::parse_with_password`].
     #[error("the private key is encrypted; a password is needed to read it")]
@@ -72,14 +76,9 @@ pub enum KeyError {
         /// The limit.
         max: u64,
     },
-    /// The input is larger than [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN).
-    #[error("the key file is {len} bytes long, more than the {max} bytes accepted")]
-    TooLarge {
-        /// Length of the input.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
+    /// The file's framing could not be read (too large).
+    #[error("{0}")]
+    Input(#[source] InputError),
     /// The key's encoding is not valid, or it is not an RSA key.
     #[error("the private key is malformed or not RSA")]
     Malformed,
@@ -162,10 +161,10 @@ impl PrivateKey {
     /// [`parse_with_password`](Self::parse_with_password) with one.
     fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Self, KeyError> {
         if bytes.len() > MAX_INPUT_LEN {
-            return Err(KeyError::TooLarge {
+            return Err(KeyError::Input(InputError::TooLarge {
                 len: bytes.len(),
                 max: MAX_INPUT_LEN,
-            });
+            }));
         }
         if input::looks_like_der(bytes) {
             return match password {
@@ -398,4 +397,22 @@ fn decode_secret_base64(body: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         .len();
     buf.truncate(len);
     Ok(buf)
+}
+
+/// Two SubjectPublicKeyInfo encodings name the same key when their algorithm
+/// OIDs and key bits are equal (tolerating absent or NULL parameters).
+pub(crate) fn same_public_key(a: &[u8], b: &[u8]) -> bool {
+    use der::Decode as _;
+    if a == b {
+        return true;
+    }
+    match (
+        spki::SubjectPublicKeyInfoRef::from_der(a),
+        spki::SubjectPublicKeyInfoRef::from_der(b),
+    ) {
+        (Ok(x), Ok(y)) => {
+            x.algorithm.oid == y.algorithm.oid && x.subject_public_key == y.subject_public_key
+        }
+        _ => false,
+    }
 }

@@ -92,15 +92,6 @@ pub enum Pkcs12Error {
     /// A part decrypted to something that is not what it should be.
     #[error("a part of the PKCS#12 file does not decrypt to valid content")]
     BadContent,
-    /// The file holds no certificate.
-    #[error("the PKCS#12 file holds no certificate")]
-    NoCertificate,
-    /// The file holds no private key.
-    #[error("the PKCS#12 file holds no private key")]
-    NoKey,
-    /// The file holds more than one private key.
-    #[error("the PKCS#12 file holds more than one private key")]
-    SeveralKeys,
     /// Writing failed (encoding or a password that is not valid UTF-16).
     #[error("the PKCS#12 file could not be written")]
     Write,

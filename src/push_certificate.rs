@@ -11,6 +11,7 @@ use crate::display;
 use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 use crate::input::{self, InputError, InputItem};
+use crate::keys::KeyError;
 use crate::limits::{MAX_CERTIFICATES_PER_FILE, MIN_RSA_BITS};
 use crate::name;
 use crate::topic::Topic;
@@ -173,7 +174,7 @@ impl PushCertificate {
             }
         };
         if key_bits < MIN_RSA_BITS {
-            return Err(ParseError::KeyTooSmall { bits: key_bits });
+            return Err(ParseError::Key(KeyError::TooSmall { bits: key_bits }));
         }
         // APNs authenticates the server by this certificate in a TLS
         // handshake: a key usage, when present, must allow signing, and an

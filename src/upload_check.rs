@@ -1,6 +1,5 @@
 //! Judging the push certificate a customer uploads.
 
-use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
 use crate::display::sha256_hex;
@@ -191,7 +190,7 @@ impl UploadCheck {
             None => TrustAnchors::apple().verify(cert, self.now)?,
         }
         if let Some(expected) = &self.expected_spki
-            && !same_public_key(expected, cert.spki_der())
+            && !crate::keys::same_public_key(expected, cert.spki_der())
         {
             return Err(UploadError::PublicKeyMismatch {
                 expected_sha256: sha256_hex(expected),
@@ -234,23 +233,5 @@ impl UploadCheck {
             });
         }
         Ok(())
-    }
-}
-
-/// Two SubjectPublicKeyInfo encodings name the same key when their algorithm
-/// OIDs and key bits are equal (tolerating absent or NULL parameters).
-pub(crate) fn same_public_key(a: &[u8], b: &[u8]) -> bool {
-    use der::Decode as _;
-    if a == b {
-        return true;
-    }
-    match (
-        SubjectPublicKeyInfoRef::from_der(a),
-        SubjectPublicKeyInfoRef::from_der(b),
-    ) {
-        (Ok(x), Ok(y)) => {
-            x.algorithm.oid == y.algorithm.oid && x.subject_public_key == y.subject_public_key
-        }
-        _ => false,
     }
 }
