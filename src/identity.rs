@@ -156,8 +156,19 @@ impl PushIdentity {
     }
 
     fn read_bundle(bytes: &[u8], password: Option<&[u8]>) -> Result<Self, IdentityError> {
-        let certificate = PushCertificate::parse(bytes).map_err(IdentityError::Certificate)?;
-        let blocks = input::pem_blocks(bytes).map_err(|e| IdentityError::Certificate(e.into()))?;
+        // Framed once: the certificates and the key are read from the same
+        // blocks.
+        let framing = |e: input::InputError| IdentityError::Certificate(e.into());
+        input::check_size(bytes).map_err(framing)?;
+        let blocks = input::pem_blocks(bytes).map_err(framing)?;
+        if blocks.is_empty() {
+            // Not PEM: a DER certificate alone has no key beside it.
+            PushCertificate::parse(bytes).map_err(IdentityError::Certificate)?;
+            return Err(IdentityError::Key(KeyError::NoKey));
+        }
+        let certificates = input::der_items_of_blocks(&blocks, b"CERTIFICATE").map_err(framing)?;
+        let certificate =
+            PushCertificate::from_der_items(certificates).map_err(IdentityError::Certificate)?;
         let mut key_blocks = blocks.iter().filter(|b| {
             matches!(
                 b.label,

@@ -26,14 +26,7 @@ use pkcs5::pbes2::{self, EncryptionScheme, Kdf, Pbkdf2Prf};
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-/// Most PBKDF2 iterations accepted in a file read (about a second of work
-/// here); this crate writes [`PBKDF2_ITERATIONS`].
-pub const MAX_PBKDF2_ITERATIONS: u32 = 2_000_000;
-
-/// Largest scrypt cost accepted in a file read: N × r at most 2^20, so the
-/// memory scrypt needs (128 × N × r bytes) stays within 128 MiB, and p at most 4.
-/// OpenSSL 3 writes N = 2^14, r = 8, p = 1.
-pub const MAX_SCRYPT_COST: u64 = 1 << 20;
+use crate::limits::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST};
 
 /// The PBKDF2-HMAC-SHA256 iterations this crate writes: OWASP's 2023
 /// recommendation for PBKDF2-HMAC-SHA256.

@@ -62,15 +62,16 @@ pub use error::{ParseError, TrustError};
 pub use expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 pub use identity::{IdentityError, KeyFormat, PushIdentity};
 pub use input::{InputError, InputItem};
-pub use key_encryption::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST, PBKDF2_ITERATIONS};
+pub use key_encryption::PBKDF2_ITERATIONS;
 pub use keys::{KeyError, PrivateKey};
 pub use lang::Lang;
 pub use limits::{
     MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS,
-    MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES, MAX_ORGANIZATION_CHARS, MAX_TOPIC_LEN, MIN_RSA_BITS,
+    MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES, MAX_ORGANIZATION_CHARS, MAX_PBKDF2_ITERATIONS,
+    MAX_PKCS12_ITERATIONS, MAX_SCRYPT_COST, MAX_TOPIC_LEN, MIN_RSA_BITS,
 };
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
-pub use pkcs12::{MAX_PKCS12_ITERATIONS, Pkcs12Error, Pkcs12Profile};
+pub use pkcs12::{Pkcs12Error, Pkcs12Profile};
 pub use push_certificate::{CertificateSummary, PushCertificate};
 pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError};
 pub use topic::{TOPIC_PREFIX, Topic, TopicError};

@@ -33,11 +33,7 @@ use self::asn1::{
     EncryptedPrivateKeyInfo, MacData, Pfx, Pkcs12PbeParams, SafeBag, Version,
 };
 use self::kdf::Purpose;
-
-/// Most key-derivation iterations a PKCS#12 file may ask for (its MAC and
-/// each encrypted part): OpenSSL writes 2,048; a hostile file must not pin a
-/// CPU for minutes.
-pub const MAX_PKCS12_ITERATIONS: u32 = 1_000_000;
+use crate::limits::{MAX_PKCS12_ITERATIONS, MAX_SCRYPT_COST};
 
 /// The iterations this crate writes, as OpenSSL 3 does.
 const WRITE_ITERATIONS: u32 = 2048;
@@ -290,12 +286,11 @@ fn decrypt(
             check_iterations(i64::from(p.iteration_count))?;
         }
         if let Some(s) = params.kdf.scrypt()
-            && s.cost_parameter.saturating_mul(u64::from(s.block_size))
-                > crate::key_encryption::MAX_SCRYPT_COST
+            && s.cost_parameter.saturating_mul(u64::from(s.block_size)) > MAX_SCRYPT_COST
         {
             return Err(Pkcs12Error::TooManyIterations {
                 asked: s.cost_parameter,
-                max: crate::key_encryption::MAX_SCRYPT_COST,
+                max: MAX_SCRYPT_COST,
             });
         }
         let mut plain = Zeroizing::new(ciphertext.to_vec());
