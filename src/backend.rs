@@ -25,16 +25,16 @@
 //! [RFC 8017 §8.2.1]: https://datatracker.ietf.org/doc/html/rfc8017#section-8.2.1
 //! [RFC 8017 §8.2.2]: https://datatracker.ietf.org/doc/html/rfc8017#section-8.2.2
 
-cfg_select! {
-    any(feature = "aws-lc-rs", feature = "fips") => {
-        mod aws_lc;
-        pub(crate) use aws_lc::{RsaVerifier, SigningKey};
-    }
-    _ => {
-        mod rust_crypto;
-        pub(crate) use rust_crypto::{RsaVerifier, SigningKey};
-    }
-}
+// The one choice, as a pair of attributes rather than `cfg_select!`, which
+// is newer than the crate's minimum Rust version (README "Set-up").
+#[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+mod aws_lc;
+#[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
+pub(crate) use aws_lc::{RsaVerifier, SigningKey};
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
+mod rust_crypto;
+#[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
+pub(crate) use rust_crypto::{RsaVerifier, SigningKey};
 
 #[cfg(test)]
 mod tests {
