@@ -13,6 +13,7 @@
     clippy::unimplemented
 )]
 
+pub mod apns;
 mod asn1;
 mod certificate;
 mod csr;
@@ -47,8 +48,11 @@ mod vendor_signer;
 // The foreign crates whose types appear in the public API, so a caller
 // names exactly the versions this crate was built with.
 pub use der::asn1::ObjectIdentifier;
+pub use http;
 pub use rand_core;
 pub use rsa;
+#[cfg(feature = "rustls")]
+pub use rustls;
 #[cfg(feature = "rustls")]
 pub use rustls_pki_types;
 pub use time;
