@@ -108,7 +108,8 @@
 //! ([`TlsAlert`], [`Outcome::from_tls_alert`]): `certificate_expired` →
 //! `certificate_expired`, `certificate_revoked` → `certificate_revoked`;
 //! `unknown_ca`, `bad_certificate`, `unsupported_certificate`,
-//! `certificate_unknown`, `access_denied`, `certificate_required` and
+//! `certificate_unknown`, `access_denied`, `decrypt_error` (a certificate
+//! naming a trusted issuer that did not sign it), `certificate_required` and
 //! `handshake_failure` → `certificate_not_trusted`; any other alert →
 //! `apns_unavailable`. A server certificate the client does not trust is
 //! `server_not_trusted` ([`Outcome::untrusted_server`]: the server roots are

@@ -57,14 +57,18 @@ pub enum EndpointError {
         detail: String,
     },
     /// The scheme is neither `https` nor `http`.
-    #[error("the APNs base URL's scheme is {scheme:?}; only https (or http, for a plaintext test server) is used")]
+    #[error(
+        "the APNs base URL's scheme is {scheme:?}; only https (or http, for a plaintext test server) is used"
+    )]
     UnsupportedScheme {
         /// The scheme found.
         scheme: String,
     },
     /// The URL has a path, a query or a fragment: pushes always go to
     /// `/3/device/<token>` on the server.
-    #[error("the APNs base URL has a path or query; give the scheme and authority only, e.g. https://host:port")]
+    #[error(
+        "the APNs base URL has a path or query; give the scheme and authority only, e.g. https://host:port"
+    )]
     HasPath,
     /// The URL carries user information (`user@host`), which APNs never takes.
     #[error("the APNs base URL carries user information (user@host)")]
@@ -124,11 +128,12 @@ impl Endpoint {
     /// # Errors
     /// [`EndpointError`] for anything else.
     pub fn custom(base_url: &str) -> Result<Self, EndpointError> {
-        let uri: http::Uri = base_url.parse().map_err(|e: http::uri::InvalidUri| {
-            EndpointError::NotAUrl {
-                detail: e.to_string(),
-            }
-        })?;
+        let uri: http::Uri =
+            base_url
+                .parse()
+                .map_err(|e: http::uri::InvalidUri| EndpointError::NotAUrl {
+                    detail: e.to_string(),
+                })?;
         let parts = uri.into_parts();
         let scheme = parts.scheme.ok_or_else(|| EndpointError::NotAUrl {
             detail: "no scheme".to_owned(),
@@ -247,10 +252,15 @@ mod tests {
 
     #[test]
     fn custom_base_urls() {
-        let ok = |s: &str| Endpoint::custom(s).map(|e| (e.to_string(), e.host().to_owned(), e.port()));
+        let ok =
+            |s: &str| Endpoint::custom(s).map(|e| (e.to_string(), e.host().to_owned(), e.port()));
         assert_eq!(
             ok("https://apns.example:8443/"),
-            Ok(("https://apns.example:8443".to_owned(), "apns.example".to_owned(), 8443))
+            Ok((
+                "https://apns.example:8443".to_owned(),
+                "apns.example".to_owned(),
+                8443
+            ))
         );
         assert_eq!(
             ok("http://[::1]:8080"),
@@ -258,14 +268,30 @@ mod tests {
         );
         assert_eq!(
             ok("https://apns.example"),
-            Ok(("https://apns.example".to_owned(), "apns.example".to_owned(), 443))
+            Ok((
+                "https://apns.example".to_owned(),
+                "apns.example".to_owned(),
+                443
+            ))
         );
-        assert!(matches!(ok("apns.example:443"), Err(EndpointError::NotAUrl { .. })));
-        assert!(matches!(ok("ftp://apns.example"), Err(EndpointError::UnsupportedScheme { .. })));
-        assert_eq!(ok("https://apns.example/3/device"), Err(EndpointError::HasPath));
+        assert!(matches!(
+            ok("apns.example:443"),
+            Err(EndpointError::NotAUrl { .. })
+        ));
+        assert!(matches!(
+            ok("ftp://apns.example"),
+            Err(EndpointError::UnsupportedScheme { .. })
+        ));
+        assert_eq!(
+            ok("https://apns.example/3/device"),
+            Err(EndpointError::HasPath)
+        );
         assert_eq!(ok("https://apns.example/?x=1"), Err(EndpointError::HasPath));
         assert_eq!(ok("https://apns.example/#x"), Err(EndpointError::HasPath));
-        assert_eq!(ok("https://u:p@apns.example"), Err(EndpointError::HasUserInfo));
+        assert_eq!(
+            ok("https://u:p@apns.example"),
+            Err(EndpointError::HasUserInfo)
+        );
         assert!(ok("").is_err());
     }
 
@@ -275,7 +301,10 @@ mod tests {
         assert_eq!(Endpoint::PRODUCTION_2197.port(), Endpoint::ALTERNATE_PORT);
         assert_eq!(Endpoint::DEVELOPMENT.host(), Endpoint::DEVELOPMENT_HOST);
         assert_eq!(Endpoint::PRODUCTION.host(), Endpoint::PRODUCTION_HOST);
-        assert_eq!(Endpoint::apple(Environment::Development), Endpoint::DEVELOPMENT);
+        assert_eq!(
+            Endpoint::apple(Environment::Development),
+            Endpoint::DEVELOPMENT
+        );
         assert_eq!(
             Endpoint::DEVELOPMENT_2197.environment(),
             Some(Environment::Development)

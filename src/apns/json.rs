@@ -336,7 +336,10 @@ mod tests {
         );
         assert_eq!(read(r#"{"reason":5,"timestamp":"5"}"#), Some((None, None)));
         assert_eq!(read(r#"{"timestamp":-0}"#), Some((None, None)));
-        assert_eq!(read(r#"{"timestamp":99999999999999999999}"#), Some((None, None)));
+        assert_eq!(
+            read(r#"{"timestamp":99999999999999999999}"#),
+            Some((None, None))
+        );
     }
 
     #[test]

@@ -131,7 +131,11 @@ const REASONS: &[(Reason, &str, u16)] = &[
     (Reason::BadMessageId, "BadMessageId", 400),
     (Reason::BadPriority, "BadPriority", 400),
     (Reason::BadTopic, "BadTopic", 400),
-    (Reason::DeviceTokenNotForTopic, "DeviceTokenNotForTopic", 400),
+    (
+        Reason::DeviceTokenNotForTopic,
+        "DeviceTokenNotForTopic",
+        400,
+    ),
     (Reason::DuplicateHeaders, "DuplicateHeaders", 400),
     (Reason::IdleTimeout, "IdleTimeout", 400),
     (Reason::InvalidPushType, "InvalidPushType", 400),
@@ -140,19 +144,31 @@ const REASONS: &[(Reason, &str, u16)] = &[
     (Reason::PayloadEmpty, "PayloadEmpty", 400),
     (Reason::TopicDisallowed, "TopicDisallowed", 400),
     (Reason::BadCertificate, "BadCertificate", 403),
-    (Reason::BadCertificateEnvironment, "BadCertificateEnvironment", 403),
+    (
+        Reason::BadCertificateEnvironment,
+        "BadCertificateEnvironment",
+        403,
+    ),
     (Reason::ExpiredProviderToken, "ExpiredProviderToken", 403),
     (Reason::Forbidden, "Forbidden", 403),
     (Reason::InvalidProviderToken, "InvalidProviderToken", 403),
     (Reason::MissingProviderToken, "MissingProviderToken", 403),
     (Reason::UnrelatedKeyIdInToken, "UnrelatedKeyIdInToken", 403),
-    (Reason::BadEnvironmentKeyIdInToken, "BadEnvironmentKeyIdInToken", 403),
+    (
+        Reason::BadEnvironmentKeyIdInToken,
+        "BadEnvironmentKeyIdInToken",
+        403,
+    ),
     (Reason::BadPath, "BadPath", 404),
     (Reason::MethodNotAllowed, "MethodNotAllowed", 405),
     (Reason::ExpiredToken, "ExpiredToken", 410),
     (Reason::Unregistered, "Unregistered", 410),
     (Reason::PayloadTooLarge, "PayloadTooLarge", 413),
-    (Reason::TooManyProviderTokenUpdates, "TooManyProviderTokenUpdates", 429),
+    (
+        Reason::TooManyProviderTokenUpdates,
+        "TooManyProviderTokenUpdates",
+        429,
+    ),
     (Reason::TooManyRequests, "TooManyRequests", 429),
     (Reason::InternalServerError, "InternalServerError", 500),
     (Reason::ServiceUnavailable, "ServiceUnavailable", 503),
@@ -168,10 +184,10 @@ impl Reason {
     /// The reason named `name` (exactly, case-sensitive); [`Reason::Other`]
     /// for any other name.
     pub fn from_name(name: &str) -> Self {
-        REASONS
-            .iter()
-            .find(|(_, n, _)| *n == name)
-            .map_or_else(|| Self::Other(cut(name, MAX_REASON_LEN)), |(r, _, _)| r.clone())
+        REASONS.iter().find(|(_, n, _)| *n == name).map_or_else(
+            || Self::Other(cut(name, MAX_REASON_LEN)),
+            |(r, _, _)| r.clone(),
+        )
     }
 
     /// The reason's name as APNs sends it.
@@ -253,6 +269,10 @@ pub enum TlsAlert {
     UnknownCa,
     /// `access_denied` (49): a valid certificate, refused by policy.
     AccessDenied,
+    /// `decrypt_error` (51): a handshake signature did not verify (a
+    /// certificate that names a trusted issuer but was not signed by it, or
+    /// a key that is not the certificate's).
+    DecryptError,
     /// `certificate_required` (116, TLS 1.3): no client certificate was sent.
     CertificateRequired,
     /// Any other alert, by number.
@@ -271,6 +291,7 @@ impl TlsAlert {
             46 => Self::CertificateUnknown,
             48 => Self::UnknownCa,
             49 => Self::AccessDenied,
+            51 => Self::DecryptError,
             116 => Self::CertificateRequired,
             n => Self::Other(n),
         }
@@ -287,6 +308,7 @@ impl TlsAlert {
             Self::CertificateUnknown => 46,
             Self::UnknownCa => 48,
             Self::AccessDenied => 49,
+            Self::DecryptError => 51,
             Self::CertificateRequired => 116,
             Self::Other(n) => n,
         }
@@ -303,6 +325,7 @@ impl TlsAlert {
             Self::CertificateUnknown => "certificate_unknown".to_owned(),
             Self::UnknownCa => "unknown_ca".to_owned(),
             Self::AccessDenied => "access_denied".to_owned(),
+            Self::DecryptError => "decrypt_error".to_owned(),
             Self::CertificateRequired => "certificate_required".to_owned(),
             Self::Other(n) => format!("alert_{n}"),
         }
@@ -783,7 +806,7 @@ impl Outcome {
     /// Classifies a TLS alert received from APNs: `certificate_expired` and
     /// `certificate_revoked` by name; `unknown_ca`, `bad_certificate`,
     /// `unsupported_certificate`, `certificate_unknown`, `access_denied`,
-    /// `certificate_required` and `handshake_failure` are
+    /// `decrypt_error`, `certificate_required` and `handshake_failure` are
     /// `certificate_not_trusted` (the client's TLS settings are this
     /// crate's and fixed, so a refused handshake is the certificate's);
     /// any other alert is `apns_unavailable`.
@@ -797,6 +820,7 @@ impl Outcome {
             | TlsAlert::UnsupportedCertificate
             | TlsAlert::CertificateUnknown
             | TlsAlert::AccessDenied
+            | TlsAlert::DecryptError
             | TlsAlert::CertificateRequired
             | TlsAlert::HandshakeFailure => OutcomeKind::CertificateNotTrusted,
             TlsAlert::Other(_) => OutcomeKind::ApnsUnavailable,
@@ -1064,7 +1088,11 @@ fn kind_of_goaway_reason(reason: &Reason) -> Option<OutcomeKind> {
 /// `retry-after` as delta-seconds, capped; `None` when absent or not
 /// delta-seconds (an HTTP-date needs a clock, which the library has not).
 fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if value.is_empty() || value.len() > 12 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

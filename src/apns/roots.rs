@@ -190,12 +190,18 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_certificate() {
         let mut roots = ApnsRoots::empty();
-        assert!(matches!(roots.add_pem(b"not a certificate"), Err(RootsError::Input(_))));
+        assert!(matches!(
+            roots.add_pem(b"not a certificate"),
+            Err(RootsError::Input(_))
+        ));
         assert!(roots.add_der(&[0x30, 0x03, 0x02, 0x01, 0x00]).is_err());
         assert!(roots.is_empty());
         for _ in 0..MAX_ROOTS {
             roots.add_der(USERTRUST_RSA).unwrap();
         }
-        assert_eq!(roots.add_der(USERTRUST_RSA), Err(RootsError::TooMany { max: 64 }));
+        assert_eq!(
+            roots.add_der(USERTRUST_RSA),
+            Err(RootsError::TooMany { max: 64 })
+        );
     }
 }

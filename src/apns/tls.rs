@@ -207,7 +207,10 @@ impl SwappableIdentity {
     ///
     /// # Errors
     /// [`ApnsTlsError::Identity`] or [`ApnsTlsError::UnusableKey`].
-    pub fn new(identity: &PushIdentity, provider: Arc<CryptoProvider>) -> Result<Self, ApnsTlsError> {
+    pub fn new(
+        identity: &PushIdentity,
+        provider: Arc<CryptoProvider>,
+    ) -> Result<Self, ApnsTlsError> {
         let current = load(identity, &provider)?;
         Ok(Self {
             provider,
@@ -259,7 +262,10 @@ impl SwappableIdentity {
     ///
     /// # Errors
     /// As [`client_config`].
-    pub fn client_config(self: &Arc<Self>, roots: &ApnsRoots) -> Result<ClientConfig, ApnsTlsError> {
+    pub fn client_config(
+        self: &Arc<Self>,
+        roots: &ApnsRoots,
+    ) -> Result<ClientConfig, ApnsTlsError> {
         client_config(
             Arc::clone(&self.provider),
             roots,
@@ -279,13 +285,15 @@ impl ResolvesClientCert for SwappableIdentity {
 }
 
 /// The rustls key and stamp (generation 0) of `identity`.
-fn load(identity: &PushIdentity, provider: &CryptoProvider) -> Result<CurrentIdentity, ApnsTlsError> {
+fn load(
+    identity: &PushIdentity,
+    provider: &CryptoProvider,
+) -> Result<CurrentIdentity, ApnsTlsError> {
     let (chain, key) = identity.to_rustls().map_err(ApnsTlsError::Identity)?;
-    let key = CertifiedKey::from_der(chain, key, provider).map_err(|e| {
-        ApnsTlsError::UnusableKey {
+    let key =
+        CertifiedKey::from_der(chain, key, provider).map_err(|e| ApnsTlsError::UnusableKey {
             detail: e.to_string(),
-        }
-    })?;
+        })?;
     let certificate = identity.certificate();
     Ok(CurrentIdentity {
         key: Arc::new(key),

@@ -140,9 +140,8 @@ impl FromStr for DeviceToken {
             return Err(DeviceTokenError::OddLength { digits: s.len() });
         }
         check_len(s.len() / 2)?;
-        let bytes = crate::display::hex_decode(s).ok_or(DeviceTokenError::OddLength {
-            digits: s.len(),
-        })?;
+        let bytes =
+            crate::display::hex_decode(s).ok_or(DeviceTokenError::OddLength { digits: s.len() })?;
         Ok(Self {
             bytes,
             hex: s.to_ascii_lowercase(),
@@ -210,7 +209,9 @@ pub enum PushMagicError {
     },
     /// The string holds a control character, a non-ASCII character, `"`
     /// or `\`.
-    #[error("the PushMagic holds {found:?} at byte {position}, which the push body cannot carry verbatim")]
+    #[error(
+        "the PushMagic holds {found:?} at byte {position}, which the push body cannot carry verbatim"
+    )]
     InvalidCharacter {
         /// The first character refused.
         found: char,
