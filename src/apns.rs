@@ -140,8 +140,10 @@
 
 mod endpoint;
 mod json;
+mod messages;
 mod outcome;
 mod push;
+mod reason;
 mod roots;
 #[cfg(feature = "rustls")]
 mod tls;
@@ -149,13 +151,14 @@ mod token;
 
 pub use endpoint::{Endpoint, EndpointError, Environment};
 pub use outcome::{
-    Answer, MAX_ANSWER_BODY_LEN, MAX_REASON_LEN, MAX_RETRY_AFTER, Outcome, OutcomeKind,
-    OutcomeResponse, RATE_LIMITED_WAIT, Reason, TlsAlert, UNAVAILABLE_WAIT,
+    Answer, MAX_ANSWER_BODY_LEN, MAX_RETRY_AFTER, Outcome, OutcomeKind, OutcomeResponse,
+    RATE_LIMITED_WAIT, UNAVAILABLE_WAIT,
 };
 pub use push::{
     APNS_EXPIRATION, APNS_ID, APNS_PRIORITY, APNS_PUSH_TYPE, APNS_TOPIC, DEFAULT_EXPIRATION,
     MAX_PAYLOAD_LEN, MDM_PRIORITY, MdmPush, ReceivedPush,
 };
+pub use reason::{MAX_REASON_LEN, Reason, TlsAlert};
 pub use roots::{ApnsRoots, RootsError};
 #[cfg(feature = "aws-lc-rs")]
 #[cfg(feature = "rustls")]

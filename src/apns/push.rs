@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::apns::endpoint::Endpoint;
 use crate::apns::json;
-use crate::apns::outcome::Reason;
+use crate::apns::reason::Reason;
 use crate::apns::token::{ApnsId, DeviceToken, PushMagic};
 use crate::topic::Topic;
 
