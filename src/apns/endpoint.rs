@@ -76,6 +76,19 @@ pub enum EndpointError {
     /// The URL names no host.
     #[error("the APNs base URL names no host")]
     NoHost,
+    /// The host is neither a DNS name (letters, digits, `-`, `.`, `_`), an
+    /// IPv4 address nor a bracketed IPv6 address.
+    #[error("the APNs base URL's host {host:?} is not a DNS name or an IP address")]
+    InvalidHost {
+        /// The host as written.
+        host: String,
+    },
+    /// The port is not a number from 1 to 65535.
+    #[error("the APNs base URL's port {port:?} is not a number from 1 to 65535")]
+    InvalidPort {
+        /// The port as written.
+        port: String,
+    },
 }
 
 impl Endpoint {
@@ -147,9 +160,7 @@ impl Endpoint {
         if authority.as_str().contains('@') {
             return Err(EndpointError::HasUserInfo);
         }
-        if authority.host().is_empty() {
-            return Err(EndpointError::NoHost);
-        }
+        check_host_and_port(&authority)?;
         if parts
             .path_and_query
             .is_some_and(|p| !(p.path() == "/" || p.path().is_empty()) || p.query().is_some())
@@ -227,6 +238,44 @@ impl Endpoint {
     }
 }
 
+/// The `http` crate's authority parser is lenient (`[]`, `host:8x`), so
+/// the host and port are checked here: a bad port must not silently become
+/// the default one.
+fn check_host_and_port(authority: &Authority) -> Result<(), EndpointError> {
+    let written = authority.as_str();
+    let host = authority.host();
+    if host.is_empty() {
+        return Err(EndpointError::NoHost);
+    }
+    let ok_host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ip6) => ip6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')),
+    };
+    if !ok_host {
+        return Err(EndpointError::InvalidHost {
+            host: host.to_owned(),
+        });
+    }
+    let rest = written.get(host.len()..).unwrap_or_default();
+    if let Some(port) = rest.strip_prefix(':') {
+        let valid = !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u16>().is_ok_and(|p| p != 0);
+        if !valid {
+            return Err(EndpointError::InvalidPort {
+                port: port.to_owned(),
+            });
+        }
+    } else if !rest.is_empty() {
+        return Err(EndpointError::InvalidHost {
+            host: written.to_owned(),
+        });
+    }
+    Ok(())
+}
+
 /// `/3/device/<hex>`: hex digits and `/` only, always a valid path.
 pub(crate) fn device_path(token: &DeviceToken) -> PathAndQuery {
     let path = format!("/3/device/{}", token.as_hex());
@@ -292,6 +341,32 @@ mod tests {
             ok("https://u:p@apns.example"),
             Err(EndpointError::HasUserInfo)
         );
+        // Found by the `apns_push` fuzz target: an empty IPv6 literal and a
+        // port that is not a number were taken (the port as 443).
+        assert_eq!(
+            ok("https://[]:85A$3"),
+            Err(EndpointError::InvalidHost { host: "[]".into() })
+        );
+        assert_eq!(
+            ok("https://apns.example:85A"),
+            Err(EndpointError::InvalidPort { port: "85A".into() })
+        );
+        assert_eq!(
+            ok("https://apns.example:0"),
+            Err(EndpointError::InvalidPort { port: "0".into() })
+        );
+        assert_eq!(
+            ok("https://apns.example:"),
+            Err(EndpointError::InvalidPort { port: "".into() })
+        );
+        assert!(matches!(
+            ok("https://[::g]:1"),
+            Err(EndpointError::InvalidHost { .. })
+        ));
+        assert!(matches!(
+            ok("https://a$b"),
+            Err(EndpointError::InvalidHost { .. })
+        ));
         assert!(ok("").is_err());
     }
 
