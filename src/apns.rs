@@ -119,8 +119,10 @@
 //! Compared with the Go peers: nanomdm's push provider (`push/nanopush`)
 //! decodes the same `{"reason","timestamp"}` object from the body and from
 //! a GOAWAY's debug data but classifies nothing (every non-200 is one
-//! error); sideshow/apns2 names 23 of these reasons (not
-//! `InvalidPushType`, `ExpiredToken`, the token-authentication ones nor
+//! error), sets no `apns-topic`, `apns-push-type` or `apns-priority`, and
+//! `apns-expiration` only when configured; sideshow/apns2's `response.go`
+//! names 23 of these reasons (not `BadCollapseId`, `InvalidPushType`,
+//! `ExpiredToken`, the five token-authentication ones nor
 //! `TooManyProviderTokenUpdates`) and reads `timestamp` as seconds, where
 //! Apple documents milliseconds.
 //!

@@ -189,9 +189,13 @@ fn the_request_reads_back_as_apns_checks_it() {
 /// `push/nanopush/provider.go` decodes `{"reason","timestamp"}` from the
 /// body and from a GOAWAY's debug data into one error and classifies
 /// nothing; sideshow/apns2's `response.go` lists 23 of these reason
-/// constants (not `InvalidPushType`, `ExpiredToken`, the token-auth ones
-/// nor `TooManyProviderTokenUpdates`) and parses `timestamp` as seconds,
-/// where Apple documents milliseconds (checked below).
+/// constants (not `BadCollapseId`, `InvalidPushType`, `ExpiredToken`, the
+/// five token-auth ones nor `TooManyProviderTokenUpdates`); where both name
+/// a reason, their status is the one below. apns2 parses `timestamp` as
+/// seconds, where Apple documents milliseconds (checked below). Where the
+/// peers act on a reason (retry or not), this table agrees with Apple's
+/// "don't retry BadDeviceToken, DeviceTokenNotForTopic, Forbidden,
+/// ExpiredToken, Unregistered, PayloadTooLarge".
 const DOCUMENTED: &[(u16, &str, &str)] = &[
     (400, "BadCollapseId", "request_rejected"),
     (400, "BadDeviceToken", "bad_device_token"),
@@ -965,6 +969,21 @@ mod handshake {
         let outcome = Outcome::from_rustls_error(&error).expect("typed");
         assert_eq!(outcome.code(), "server_not_trusted");
         assert!(!outcome.kind().is_certificate_problem());
+    }
+
+    /// With `aws-lc-rs`, the client side on rustls's aws-lc-rs provider
+    /// handshakes with the ring server and presents the identity.
+    #[cfg(feature = "aws-lc-rs")]
+    #[test]
+    fn the_aws_lc_rs_provider_presents_the_identity() {
+        let apple = StandInApple::new(7);
+        let key = apple.customer_key(1).unwrap();
+        let id = identity(&apple, &key, &apple.new_topic(&key).unwrap(), 2001);
+        let provider = mdm_push_cert::apns::aws_lc_rs_provider();
+        let swappable = Arc::new(SwappableIdentity::new(&id, provider).unwrap());
+        let config = Arc::new(swappable.client_config(&client_roots()).unwrap());
+        let pair = connect(config, server(&apple)).unwrap();
+        assert_eq!(pair.seen(), id.certificate().der());
     }
 
     #[test]
