@@ -264,6 +264,20 @@ fn every_documented_reason_maps_to_its_outcome() {
         );
         assert_eq!(again, o);
     }
+    // Apple: "Don't retry notification responses with the error code
+    // BadDeviceToken, DeviceTokenNotForTopic, Forbidden, ExpiredToken,
+    // Unregistered, or PayloadTooLarge."
+    for (status, reason) in [
+        (400, "BadDeviceToken"),
+        (400, "DeviceTokenNotForTopic"),
+        (403, "Forbidden"),
+        (410, "ExpiredToken"),
+        (410, "Unregistered"),
+        (413, "PayloadTooLarge"),
+    ] {
+        let o = respond(status, &format!(r#"{{"reason":"{reason}"}}"#));
+        assert!(!o.is_retryable(), "{reason}");
+    }
     // The table is Apple's whole list: a new documented reason adds a row.
     let names: Vec<String> = Reason::documented().map(|r| r.name().to_owned()).collect();
     let table: Vec<&str> = DOCUMENTED.iter().map(|(_, r, _)| *r).collect();
