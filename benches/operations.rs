@@ -145,8 +145,10 @@ fn upload(c: &mut Criterion) {
 /// S0, default backend: the `rsa` crate's signer, as `PrivateKey` holds it.
 #[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
 fn bare_signature(c: &mut Criterion, key: &PrivateKey, message: &[u8]) {
+    use rsa::pkcs8::DecodePrivateKey as _;
     use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Signer as _};
-    let raw = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.as_rsa().clone());
+    let rsa_key = rsa::PrivateKey::from_pkcs8_der(&key.to_pkcs8_der().unwrap()).unwrap();
+    let raw = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(rsa_key);
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     c.bench_function("S0 rsa sign blinded", |b| {
         b.iter(|| {

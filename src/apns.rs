@@ -162,9 +162,6 @@ pub use push::{
 };
 pub use reason::{MAX_REASON_LEN, Reason, TlsAlert};
 pub use roots::{ApnsRoots, RootsError};
-#[cfg(feature = "aws-lc-rs")]
-#[cfg(feature = "rustls")]
-pub use tls::aws_lc_rs_provider;
 #[cfg(feature = "rustls")]
 pub use tls::{
     ALPN_H2, ApnsTlsError, CurrentIdentity, IdentityStamp, SwappableIdentity, client_config,

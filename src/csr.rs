@@ -13,11 +13,12 @@ use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq, Version};
 
 use crate::asn1::{self, tag};
+use crate::backend::RsaVerifier;
 use crate::certificate::{part, signed};
+use crate::digest::DigestAlgorithm;
 use crate::input::{self, InputError, InputItem};
-use crate::keys::PrivateKey;
+use crate::keys::{KeyError, PrivateKey};
 use crate::limits::{MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS, MAX_ORGANIZATION_CHARS};
-use crate::signature::{DigestAlgorithm, rsa_public_key};
 
 const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const O: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
@@ -62,15 +63,11 @@ pub enum CsrError {
         /// Why, with the bound it breaks.
         reason: String,
     },
-    /// The key is shorter than 2048 bits.
-    #[error(
-        "the RSA key has {bits} bits; at least {} are required",
-        crate::limits::MIN_RSA_BITS
-    )]
-    KeyTooSmall {
-        /// The modulus length in bits.
-        bits: usize,
-    },
+    /// The request's RSA key is not usable: shorter than
+    /// [`MIN_RSA_BITS`](crate::limits::MIN_RSA_BITS)
+    /// ([`KeyError::TooSmall`]).
+    #[error("{0}")]
+    Key(#[source] KeyError),
     /// Building or signing the request failed.
     #[error("the request could not be built or signed")]
     Build,
@@ -127,7 +124,7 @@ impl PushCsr {
                 algorithm: crate::oids::dotted(alg_oid),
             });
         }
-        let key = rsa_public_key(spki.bytes).ok_or(CsrError::Malformed)?;
+        let key = RsaVerifier::from_spki(spki.bytes).ok_or(CsrError::Malformed)?;
         let oid = part(der, &outer.algorithm_oid);
         let params = outer.algorithm_params.as_ref().map(|p| part(der, p));
         let digest = DigestAlgorithm::from_rsa_algorithm(oid, params).ok_or_else(|| {
@@ -135,7 +132,7 @@ impl PushCsr {
                 oid: crate::oids::dotted(oid),
             }
         })?;
-        if !digest.verify(&key, part(der, &outer.tbs), part(der, &outer.signature)) {
+        if !key.verify(digest, part(der, &outer.tbs), part(der, &outer.signature)) {
             return Err(CsrError::BadSignature);
         }
         Ok(Self {
@@ -354,16 +351,16 @@ impl CsrBuilder {
     ///
     /// # Errors
     /// [`CsrError::InvalidSubject`] for a field out of bounds,
-    /// [`CsrError::KeyTooSmall`] under 2048 bits, [`CsrError::Build`] if signing fails.
+    /// [`CsrError::Key`] under 2048 bits, [`CsrError::Build`] if signing fails.
     pub fn build<R: CryptoRng + ?Sized>(
         &self,
         key: &PrivateKey,
         rng: &mut R,
     ) -> Result<PushCsr, CsrError> {
         if key.key_bits() < crate::limits::MIN_RSA_BITS {
-            return Err(CsrError::KeyTooSmall {
+            return Err(CsrError::Key(KeyError::TooSmall {
                 bits: key.key_bits(),
-            });
+            }));
         }
         let mut attributes = SetOfVec::new();
         attributes

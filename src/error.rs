@@ -7,6 +7,7 @@ use core::fmt;
 use time::OffsetDateTime;
 
 use crate::input::InputError;
+use crate::keys::KeyError;
 use crate::topic::TopicError;
 
 /// Why bytes could not be read as an MDM push certificate.
@@ -112,15 +113,11 @@ pub enum ParseError {
         /// The key's algorithm OID.
         algorithm: String,
     },
-    /// The RSA key is shorter than 2048 bits.
-    #[error(
-        "the RSA key has {bits} bits; at least {} are required",
-        crate::limits::MIN_RSA_BITS
-    )]
-    KeyTooSmall {
-        /// The modulus length in bits.
-        bits: usize,
-    },
+    /// The certificate's RSA key is not usable: shorter than
+    /// [`MIN_RSA_BITS`](crate::limits::MIN_RSA_BITS)
+    /// ([`KeyError::TooSmall`]).
+    #[error("{0}")]
+    Key(#[source] KeyError),
 }
 
 impl ParseError {

@@ -49,7 +49,7 @@ fn csr_errors() {
             field: "common name",
             reason: "r".into(),
         },
-        CsrError::KeyTooSmall { bits: 1024 },
+        CsrError::Key(KeyError::TooSmall { bits: 1024 }),
         CsrError::Build,
     ] {
         let (text, wrapped) = match &e {
@@ -72,9 +72,9 @@ fn csr_errors() {
             CsrError::InvalidSubject { .. } => {
                 ("the subject field common name is not acceptable: r", None)
             }
-            CsrError::KeyTooSmall { .. } => (
+            CsrError::Key(k) => (
                 "the RSA key has 1024 bits; at least 2048 are required",
-                None,
+                Some(k.to_string()),
             ),
             CsrError::Build => ("the request could not be built or signed", None),
         };
@@ -94,13 +94,14 @@ fn key_errors() {
             asked: 3,
             max: 2,
         },
-        KeyError::TooLarge { len: 3, max: 2 },
+        KeyError::Input(InputError::TooLarge { len: 3, max: 2 }),
+        KeyError::SeveralKeys,
         KeyError::Malformed,
         KeyError::TooSmall { bits: 1024 },
         KeyError::Crypto,
     ] {
         let text = match &e {
-            KeyError::NoKey => "no RSA private key was found",
+            KeyError::NoKey => "the file holds no private key",
             KeyError::Encrypted => "the private key is encrypted; a password is needed to read it",
             KeyError::WrongPassword => "the password does not decrypt the private key",
             KeyError::UnsupportedEncryption { .. } => {
@@ -109,14 +110,17 @@ fn key_errors() {
             KeyError::TooMuchWork { .. } => {
                 "the file's PBKDF2 iteration count is 3, more than the 2 accepted"
             }
-            KeyError::TooLarge { .. } => {
-                "the key file is 3 bytes long, more than the 2 bytes accepted"
-            }
+            KeyError::Input(_) => "the file is 3 bytes long, more than the 2 bytes accepted",
+            KeyError::SeveralKeys => "the file holds more than one private key",
             KeyError::Malformed => "the private key is malformed or not RSA",
             KeyError::TooSmall { .. } => "the RSA key has 1024 bits; at least 2048 are required",
             KeyError::Crypto => "the key could not be generated or encoded",
         };
-        assert_text(&e, text, None);
+        let wrapped = match &e {
+            KeyError::Input(inner) => Some(inner.to_string()),
+            _ => None,
+        };
+        assert_text(&e, text, wrapped);
     }
 }
 
@@ -141,7 +145,6 @@ fn vendor_errors() {
         },
         VendorError::Chain(anchor.clone()),
         VendorError::Untrusted(trust.clone()),
-        VendorError::CsrKeyTooSmall { bits: 1024 },
         VendorError::Csr(csr.clone()),
         VendorError::Signing,
     ] {
@@ -181,10 +184,6 @@ fn vendor_errors() {
                 format!("the vendor certificate is not trusted: {trust}"),
                 Some(trust.to_string()),
             ),
-            VendorError::CsrKeyTooSmall { .. } => (
-                "the request's RSA key has 1024 bits; at least 2048 are required".to_owned(),
-                None,
-            ),
             VendorError::Csr(_) => (
                 format!("the request is not usable: {csr}"),
                 Some(csr.to_string()),
@@ -207,9 +206,6 @@ fn pkcs12_and_identity_errors() {
         },
         Pkcs12Error::TooManyIterations { asked: 3, max: 2 },
         Pkcs12Error::BadContent,
-        Pkcs12Error::NoCertificate,
-        Pkcs12Error::NoKey,
-        Pkcs12Error::SeveralKeys,
         Pkcs12Error::Write,
         Pkcs12Error::PasswordRequired,
     ] {
@@ -226,9 +222,6 @@ fn pkcs12_and_identity_errors() {
             Pkcs12Error::BadContent => {
                 "a part of the PKCS#12 file does not decrypt to valid content"
             }
-            Pkcs12Error::NoCertificate => "the PKCS#12 file holds no certificate",
-            Pkcs12Error::NoKey => "the PKCS#12 file holds no private key",
-            Pkcs12Error::SeveralKeys => "the PKCS#12 file holds more than one private key",
             Pkcs12Error::Write => "the PKCS#12 file could not be written",
             Pkcs12Error::PasswordRequired => {
                 "the file is a PKCS#12 (.p12) file; its password is needed to read it"
@@ -246,8 +239,6 @@ fn pkcs12_and_identity_errors() {
         },
         IdentityError::Certificate(parse.clone()),
         IdentityError::Key(key.clone()),
-        IdentityError::NoKey,
-        IdentityError::SeveralKeys,
         IdentityError::Pkcs12(p12.clone()),
     ] {
         let (text, wrapped) = match &e {
@@ -263,10 +254,6 @@ fn pkcs12_and_identity_errors() {
                 format!("the private key could not be read or written: {key}"),
                 Some(key.to_string()),
             ),
-            IdentityError::NoKey => ("the file holds no private key".to_owned(), None),
-            IdentityError::SeveralKeys => {
-                ("the file holds more than one private key".to_owned(), None)
-            }
             IdentityError::Pkcs12(_) => (
                 format!("the PKCS#12 file could not be used: {p12}"),
                 Some(p12.to_string()),
@@ -559,7 +546,7 @@ mod certificate_and_upload {
             ParseError::NotRsa {
                 algorithm: "1.2".into(),
             },
-            ParseError::KeyTooSmall { bits: 1024 },
+            ParseError::Key(KeyError::TooSmall { bits: 1024 }),
         ]
     }
 
@@ -603,9 +590,7 @@ mod certificate_and_upload {
                 "the certificate's key usage does not include digitalSignature"
             }
             ParseError::NotRsa { .. } => "the public key is not RSA (algorithm 1.2)",
-            ParseError::KeyTooSmall { .. } => {
-                "the RSA key has 1024 bits; at least 2048 are required"
-            }
+            ParseError::Key(_) => "the RSA key has 1024 bits; at least 2048 are required",
         }
     }
 
@@ -752,7 +737,7 @@ mod certificate_and_upload {
     fn every_upload_reason() {
         let t = time::OffsetDateTime::UNIX_EPOCH;
         let later = t + time::Duration::days(365);
-        let identity = crate::identity::IdentityError::SeveralKeys;
+        let identity = crate::identity::IdentityError::Key(KeyError::SeveralKeys);
         let invalid = [
             InvalidReason::Parse(ParseError::MissingTopic),
             InvalidReason::MissingPushMarker,

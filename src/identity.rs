@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 use crate::error::ParseError;
 use crate::input;
 use crate::keys::{KeyError, PrivateKey};
+use crate::pkcs12::Pkcs12Error;
 use crate::push_certificate::PushCertificate;
 use crate::topic::Topic;
 
@@ -32,15 +33,9 @@ pub enum IdentityError {
     /// The private key could not be read or written.
     #[error("the private key could not be read or written: {0}")]
     Key(#[source] KeyError),
-    /// The file holds no private key.
-    #[error("the file holds no private key")]
-    NoKey,
-    /// The file holds more than one private key.
-    #[error("the file holds more than one private key")]
-    SeveralKeys,
     /// The PKCS#12 file could not be read or written.
     #[error("the PKCS#12 file could not be used: {0}")]
-    Pkcs12(#[source] crate::Pkcs12Error),
+    Pkcs12(#[source] Pkcs12Error),
 }
 
 /// How [`PushIdentity::to_pem_bundle`] writes the key.
@@ -90,7 +85,7 @@ impl PushIdentity {
     /// # Errors
     /// [`IdentityError::KeyMismatch`] when the key is not the certificate's.
     pub fn new(certificate: PushCertificate, key: PrivateKey) -> Result<Self, IdentityError> {
-        if !crate::upload_check::same_public_key(certificate.spki_der(), key.spki_der()) {
+        if !crate::keys::same_public_key(certificate.spki_der(), key.spki_der()) {
             return Err(IdentityError::KeyMismatch {
                 key_sha256: crate::display::sha256_hex(key.spki_der()),
                 certificate_sha256: crate::display::sha256_hex(certificate.spki_der()),
@@ -115,7 +110,10 @@ impl PushIdentity {
     }
 
     /// The certificate then the key, PEM: what nanomdm's push-certificate
-    /// endpoint and Go's `tls.X509KeyPair` take. Zeroized when dropped.
+    /// endpoint and Go's `tls.X509KeyPair` take. Zeroized when dropped: the
+    /// text is written into a buffer of its final length, reserved first, so
+    /// it never reallocates and leaves no copy of the key behind (the key's
+    /// own PEM is zeroized too).
     ///
     /// # Errors
     /// [`IdentityError::Key`] if the key cannot be encoded.
@@ -125,7 +123,9 @@ impl PushIdentity {
             KeyFormat::Pkcs1 => self.key.to_pkcs1_pem(),
         }
         .map_err(IdentityError::Key)?;
-        let mut out = Zeroizing::new(self.certificate.to_pem());
+        let certificate = self.certificate.to_pem();
+        let mut out = Zeroizing::new(String::with_capacity(certificate.len() + key.len()));
+        out.push_str(&certificate);
         out.push_str(&key);
         Ok(out)
     }
@@ -143,7 +143,8 @@ impl PushIdentity {
     ///
     /// # Errors
     /// [`IdentityError::Certificate`] when no push certificate reads,
-    /// [`IdentityError::NoKey`] or [`IdentityError::SeveralKeys`] for the
+    /// [`IdentityError::Key`] with [`KeyError::NoKey`] or
+    /// [`KeyError::SeveralKeys`] for the
     /// keys, [`IdentityError::Key`] for one that does not read (a wrong
     /// password is [`KeyError::WrongPassword`]), and
     /// [`IdentityError::KeyMismatch`].
@@ -155,33 +156,36 @@ impl PushIdentity {
     }
 
     fn read_bundle(bytes: &[u8], password: Option<&[u8]>) -> Result<Self, IdentityError> {
-        let certificate = PushCertificate::parse(bytes).map_err(IdentityError::Certificate)?;
-        let blocks = input::pem_blocks(bytes).map_err(|e| IdentityError::Certificate(e.into()))?;
+        // Framed once: the certificates and the key are read from the same
+        // blocks.
+        let framing = |e: input::InputError| IdentityError::Certificate(e.into());
+        input::check_size(bytes).map_err(framing)?;
+        let blocks = input::pem_blocks(bytes).map_err(framing)?;
+        if blocks.is_empty() {
+            // Not PEM: a DER certificate alone has no key beside it.
+            PushCertificate::parse(bytes).map_err(IdentityError::Certificate)?;
+            return Err(IdentityError::Key(KeyError::NoKey));
+        }
+        let certificates = input::der_items_of_blocks(&blocks, b"CERTIFICATE").map_err(framing)?;
+        let certificate =
+            PushCertificate::from_der_items(certificates).map_err(IdentityError::Certificate)?;
         let mut key_blocks = blocks.iter().filter(|b| {
             matches!(
                 b.label,
                 b"PRIVATE KEY" | b"RSA PRIVATE KEY" | b"ENCRYPTED PRIVATE KEY"
             )
         });
-        let block = key_blocks.next().ok_or(IdentityError::NoKey)?;
+        let block = key_blocks
+            .next()
+            .ok_or(IdentityError::Key(KeyError::NoKey))?;
         if key_blocks.next().is_some() {
-            return Err(IdentityError::SeveralKeys);
+            return Err(IdentityError::Key(KeyError::SeveralKeys));
         }
-        // The block alone, as its own PEM text, for the key reader.
-        let mut pem = Vec::with_capacity(block.body.len() + 80);
-        pem.extend_from_slice(b"-----BEGIN ");
-        pem.extend_from_slice(block.label);
-        pem.extend_from_slice(b"-----");
-        pem.extend_from_slice(block.body);
-        pem.extend_from_slice(b"-----END ");
-        pem.extend_from_slice(block.label);
-        pem.extend_from_slice(b"-----\n");
-        let pem = Zeroizing::new(pem);
-        let key = match password {
-            Some(p) => PrivateKey::parse_with_password(&pem, p),
-            None => PrivateKey::parse(&pem),
-        }
-        .map_err(IdentityError::Key)?;
+        // The block as framed, read by the key reader (which decodes it into
+        // a zeroizing buffer); it is a key block, so there is an answer.
+        let key = PrivateKey::from_pem_block(block, password)
+            .unwrap_or(Err(KeyError::NoKey))
+            .map_err(IdentityError::Key)?;
         Self::new(certificate, key)
     }
 
@@ -199,46 +203,47 @@ impl PushIdentity {
     ///
     /// # Errors
     /// [`IdentityError::Pkcs12`] for the container (a wrong password is
-    /// [`Pkcs12Error::WrongPassword`](crate::Pkcs12Error::WrongPassword)),
+    /// [`Pkcs12Error::WrongPassword`](crate::pkcs12::Pkcs12Error::WrongPassword)),
     /// [`IdentityError::Certificate`] when no push certificate reads,
     /// [`IdentityError::KeyMismatch`] when the key is not its key.
     pub fn from_pkcs12(bytes: &[u8], password: &str) -> Result<Self, IdentityError> {
-        use crate::Pkcs12Error as E;
         crate::input::check_size(bytes).map_err(|e| IdentityError::Certificate(e.into()))?;
         let contents = crate::pkcs12::read(bytes, password).map_err(IdentityError::Pkcs12)?;
         let mut keys = contents.keys.into_iter();
-        let key_der = keys.next().ok_or(IdentityError::Pkcs12(E::NoKey))?;
+        let key_der = keys.next().ok_or(IdentityError::Key(KeyError::NoKey))?;
         if keys.next().is_some() {
-            return Err(IdentityError::Pkcs12(E::SeveralKeys));
+            return Err(IdentityError::Key(KeyError::SeveralKeys));
         }
         let key = PrivateKey::from_der(&key_der).map_err(IdentityError::Key)?;
-        if contents.certificates.is_empty() {
-            return Err(IdentityError::Pkcs12(E::NoCertificate));
+        let spki = key.spki_der().to_vec();
+        // The push certificate is picked from the container's certificates
+        // as from any upload (none is "the file holds no certificate"), the
+        // CA certificates carried; each is read once.
+        let found = PushCertificate::from_der_items(contents.certificates.clone())
+            .map_err(IdentityError::Certificate)
+            .and_then(|certificate| Self::new(certificate, key));
+        match found {
+            Ok(identity) => Ok(identity),
+            // A failure is explained by the key's own certificate when it
+            // has no topic: a key's certificate without a topic is no push
+            // identity, whatever else the file holds.
+            Err(e) => {
+                let topicless = contents.certificates.iter().any(|der| {
+                    crate::certificate::Certificate::read(der).is_ok_and(|parts| {
+                        parts.subject_uids.is_empty()
+                            && crate::keys::same_public_key(
+                                crate::certificate::part(der, &parts.spki),
+                                &spki,
+                            )
+                    })
+                });
+                Err(if topicless {
+                    IdentityError::Certificate(ParseError::MissingTopic)
+                } else {
+                    e
+                })
+            }
         }
-        // The certificate of this key, if any, judged first as a push
-        // certificate: a key's certificate without a topic is no push
-        // identity, whatever else it is.
-        let of_key = contents.certificates.iter().find_map(|der| {
-            let parts = crate::certificate::Certificate::read(der).ok()?;
-            crate::upload_check::same_public_key(
-                crate::certificate::part(der, &parts.spki),
-                key.spki_der(),
-            )
-            .then_some(parts)
-        });
-        if of_key.is_some_and(|p| p.subject_uids.is_empty()) {
-            return Err(IdentityError::Certificate(ParseError::MissingTopic));
-        }
-        // The certificates as one PEM text: the push certificate is picked
-        // from them as from any upload, the CA certificates carried.
-        let pem: String = contents
-            .certificates
-            .iter()
-            .map(|der| input::to_pem("CERTIFICATE", der))
-            .collect();
-        let certificate =
-            PushCertificate::parse(pem.as_bytes()).map_err(IdentityError::Certificate)?;
-        Self::new(certificate, key)
     }
 
     /// Writes the identity as a PKCS#12 file protected by `password`, in the
@@ -252,7 +257,7 @@ impl PushIdentity {
     pub fn to_pkcs12<R: rand_core::CryptoRng + ?Sized>(
         &self,
         password: &str,
-        profile: crate::Pkcs12Profile,
+        profile: crate::pkcs12::Pkcs12Profile,
         rng: &mut R,
     ) -> Result<Vec<u8>, IdentityError> {
         let key = self.key.to_pkcs8_der().map_err(IdentityError::Key)?;
@@ -287,26 +292,5 @@ impl PushIdentity {
         let key = self.key.to_pkcs8_der().map_err(IdentityError::Key)?;
         let key = rustls_pki_types::PrivatePkcs8KeyDer::from(key.to_vec());
         Ok((vec![cert], rustls_pki_types::PrivateKeyDer::Pkcs8(key)))
-    }
-}
-
-impl From<IdentityError> for crate::UploadError {
-    /// A key that is not the certificate's is the documented "public key
-    /// differs" error; a truncated file is worth retrying; anything else
-    /// means the file is not a valid push certificate.
-    fn from(e: IdentityError) -> Self {
-        match e {
-            IdentityError::KeyMismatch {
-                key_sha256,
-                certificate_sha256,
-            } => Self::PublicKeyMismatch {
-                expected_sha256: key_sha256,
-                found_sha256: certificate_sha256,
-            },
-            IdentityError::Certificate(p) => p.into(),
-            other => Self::InvalidCertificate {
-                reason: crate::InvalidReason::Identity(other),
-            },
-        }
     }
 }

@@ -278,6 +278,16 @@ pub(crate) fn der_items(bytes: &[u8], label: &[u8]) -> Result<Vec<Vec<u8>>, Inpu
     {
         return Ok(vec![der]);
     }
+    der_items_of_blocks(&blocks, label)
+}
+
+/// The DER of every block labelled `label` among blocks already framed by
+/// [`pem_blocks`]; none is [`InputError::NotFound`].
+pub(crate) fn der_items_of_blocks(
+    blocks: &[PemBlock<'_>],
+    label: &[u8],
+) -> Result<Vec<Vec<u8>>, InputError> {
+    let item = InputItem::of_label(label);
     let mut out = Vec::new();
     for block in blocks.iter().filter(|b| b.label == label) {
         let der = decode_base64_lenient(block.body)?;

@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use base64ct::Encoding as _;
 use der::Decode as _;
 use der::asn1::OctetStringRef;
 use rand_core::CryptoRng;
@@ -9,10 +10,13 @@ use rsa::pkcs1::{DecodeRsaPrivateKey as _, EncodeRsaPrivateKey as _};
 use rsa::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, EncodePublicKey as _};
 use rsa::traits::PublicKeyParts as _;
 use spki::AlgorithmIdentifierRef;
+use zeroize::Zeroizing;
 
+use crate::backend::SigningKey;
 use crate::display::sha256_hex;
-use crate::input;
-use crate::limits::MIN_RSA_BITS;
+use crate::input::{self, InputError, PemBlock};
+use crate::key_encryption::{self, EncryptionError};
+use crate::limits::{MAX_INPUT_LEN, MIN_RSA_BITS};
 
 /// An RSA private key: the customer's push key or the vendor's signing key.
 ///
@@ -23,14 +27,18 @@ use crate::limits::MIN_RSA_BITS;
 /// serves either backend and every export; nothing is parsed again per
 /// signature.
 ///
-/// Its `Debug` output shows the key size and the SHA-256 of the public key,
-/// never private material.
+/// Its private material is zeroized when it is dropped, and so is every
+/// buffer the crate reads it through (the decoded PEM, a decrypted key) or
+/// writes it to (the exports return [`Zeroizing`] values). Its `Debug`
+/// output shows the key size and the SHA-256 of the public key, never
+/// private material.
+///
+/// Another RSA library's key comes in and goes out as PKCS#8 DER:
+/// [`from_der`](Self::from_der) and [`to_pkcs8_der`](Self::to_pkcs8_der).
 #[derive(Clone)]
 pub struct PrivateKey {
-    signer: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    key: SigningKey,
     spki_der: Vec<u8>,
-    #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
-    native: aws_lc_rs::rsa::KeyPair,
 }
 
 /// Why a private key could not be read, generated or written.
@@ -38,8 +46,12 @@ pub struct PrivateKey {
 #[non_exhaustive]
 pub enum KeyError {
     /// The input holds no private key.
-    #[error("no RSA private key was found")]
+    #[error("the file holds no private key")]
     NoKey,
+    /// The file holds more than one private key (a PEM bundle or a `.p12`
+    /// must hold exactly the push certificate's).
+    #[error("the file holds more than one private key")]
+    SeveralKeys,
     /// The key is encrypted and no password was given: use
     /// [`PrivateKey::parse_with_password`].
     #[error("the private key is encrypted; a password is needed to read it")]
@@ -64,21 +76,16 @@ pub enum KeyError {
         /// The limit.
         max: u64,
     },
-    /// The input is larger than [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN).
-    #[error("the key file is {len} bytes long, more than the {max} bytes accepted")]
-    TooLarge {
-        /// Length of the input.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
+    /// The file's framing could not be read (too large).
+    #[error("{0}")]
+    Input(#[source] InputError),
     /// The key's encoding is not valid, or it is not an RSA key.
     #[error("the private key is malformed or not RSA")]
     Malformed,
     /// The key is shorter than 2048 bits.
     #[error(
         "the RSA key has {bits} bits; at least {} are required",
-        crate::MIN_RSA_BITS
+        crate::limits::MIN_RSA_BITS
     )]
     TooSmall {
         /// The modulus length in bits.
@@ -108,30 +115,19 @@ impl PrivateKey {
         Self::from_rsa(inner)
     }
 
-    /// Wraps an `rsa` private key.
+    /// Loads a key the `rsa` crate read or generated into the backend.
     ///
     /// # Errors
     /// [`KeyError::Crypto`] if its public key cannot be encoded or, with the
     /// `aws-lc-rs` feature, AWS-LC refuses the key.
-    pub fn from_rsa(inner: rsa::PrivateKey) -> Result<Self, KeyError> {
+    fn from_rsa(inner: rsa::PrivateKey) -> Result<Self, KeyError> {
         let spki_der = inner
             .to_public_key()
             .to_public_key_der()
             .map_err(|_| KeyError::Crypto)?
             .into_vec();
-        #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
-        let native = {
-            // The same key, handed over as PKCS#1 DER (zeroized when dropped);
-            // AWS-LC parses and validates it once, here.
-            let der = inner.to_pkcs1_der().map_err(|_| KeyError::Crypto)?;
-            aws_lc_rs::rsa::KeyPair::from_der(der.as_bytes()).map_err(|_| KeyError::Crypto)?
-        };
-        Ok(Self {
-            signer: rsa::pkcs1v15::SigningKey::new(inner),
-            spki_der,
-            #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
-            native,
-        })
+        let key = SigningKey::new(inner).ok_or(KeyError::Crypto)?;
+        Ok(Self { key, spki_der })
     }
 
     /// Reads a key from PEM (`PRIVATE KEY` or `RSA PRIVATE KEY`) or DER
@@ -142,31 +138,7 @@ impl PrivateKey {
     /// or a PKCS#1 block with `Proc-Type: 4,ENCRYPTED`), otherwise as the
     /// variants say.
     pub fn parse(bytes: &[u8]) -> Result<Self, KeyError> {
-        if bytes.len() > crate::limits::MAX_INPUT_LEN {
-            return Err(KeyError::TooLarge {
-                len: bytes.len(),
-                max: crate::limits::MAX_INPUT_LEN,
-            });
-        }
-        if input::looks_like_der(bytes) {
-            return Self::from_der(bytes);
-        }
-        let blocks = input::pem_blocks(bytes).map_err(|_| KeyError::Malformed)?;
-        for block in blocks {
-            match block.label {
-                b"ENCRYPTED PRIVATE KEY" => return Err(KeyError::Encrypted),
-                b"PRIVATE KEY" | b"RSA PRIVATE KEY" => {
-                    if memchr::memmem::find(block.body, b"ENCRYPTED").is_some() {
-                        return Err(KeyError::Encrypted);
-                    }
-                    let der = input::decode_base64_lenient(block.body)
-                        .map_err(|_| KeyError::Malformed)?;
-                    return Self::from_der(&der);
-                }
-                _ => {}
-            }
-        }
-        Err(KeyError::NoKey)
+        Self::read(bytes, None)
     }
 
     /// Reads a key that may be encrypted with `password`: PKCS#8
@@ -182,46 +154,58 @@ impl PrivateKey {
     /// [`KeyError::WrongPassword`] when the password does not decrypt it,
     /// otherwise as the variants say.
     pub fn parse_with_password(bytes: &[u8], password: &[u8]) -> Result<Self, KeyError> {
-        if bytes.len() > crate::limits::MAX_INPUT_LEN {
-            return Err(KeyError::TooLarge {
+        Self::read(bytes, Some(password))
+    }
+
+    /// [`parse`](Self::parse) without a password, or
+    /// [`parse_with_password`](Self::parse_with_password) with one.
+    fn read(bytes: &[u8], password: Option<&[u8]>) -> Result<Self, KeyError> {
+        if bytes.len() > MAX_INPUT_LEN {
+            return Err(KeyError::Input(InputError::TooLarge {
                 len: bytes.len(),
-                max: crate::limits::MAX_INPUT_LEN,
-            });
+                max: MAX_INPUT_LEN,
+            }));
         }
-        // A key that decrypts to something that is not a key: the password
-        // was wrong and the padding happened to fit.
-        let decrypted = |der: &[u8]| match Self::from_der(der) {
-            Err(KeyError::Malformed) => Err(KeyError::WrongPassword),
-            other => other,
-        };
         if input::looks_like_der(bytes) {
-            if EncryptedPrivateKeyInfo::from_der(bytes).is_ok() {
-                return decrypted(&crate::key_encryption::decrypt_pkcs8(bytes, password)?);
-            }
-            return Self::from_der(bytes);
+            return match password {
+                Some(p) if EncryptedPrivateKeyInfo::from_der(bytes).is_ok() => {
+                    decrypted(key_encryption::decrypt_pkcs8(bytes, p))
+                }
+                _ => Self::from_der(bytes),
+            };
         }
         let blocks = input::pem_blocks(bytes).map_err(|_| KeyError::Malformed)?;
-        for block in blocks {
-            match block.label {
-                b"ENCRYPTED PRIVATE KEY" => {
-                    let der = input::decode_base64_lenient(block.body)
-                        .map_err(|_| KeyError::Malformed)?;
-                    return decrypted(&crate::key_encryption::decrypt_pkcs8(&der, password)?);
-                }
-                b"PRIVATE KEY" | b"RSA PRIVATE KEY" => {
-                    if memchr::memmem::find(block.body, b"ENCRYPTED").is_some() {
-                        return decrypted(&crate::key_encryption::decrypt_legacy_pem(
-                            block.body, password,
-                        )?);
-                    }
-                    let der = input::decode_base64_lenient(block.body)
-                        .map_err(|_| KeyError::Malformed)?;
-                    return Self::from_der(&der);
-                }
-                _ => {}
+        blocks
+            .iter()
+            .find_map(|block| Self::from_pem_block(block, password))
+            .unwrap_or(Err(KeyError::NoKey))
+    }
+
+    /// Reads the key in one PEM block already framed (`PRIVATE KEY`,
+    /// `RSA PRIVATE KEY` or `ENCRYPTED PRIVATE KEY`), decrypting it with
+    /// `password` if it is encrypted; `None` for a block of another label.
+    /// The base64 is decoded in constant time into a buffer zeroized when
+    /// dropped.
+    pub(crate) fn from_pem_block(
+        block: &PemBlock<'_>,
+        password: Option<&[u8]>,
+    ) -> Option<Result<Self, KeyError>> {
+        let legacy_encrypted = || memchr::memmem::find(block.body, b"ENCRYPTED").is_some();
+        Some(match (block.label, password) {
+            (b"ENCRYPTED PRIVATE KEY", None) => Err(KeyError::Encrypted),
+            (b"ENCRYPTED PRIVATE KEY", Some(p)) => decode_secret_base64(block.body)
+                .and_then(|der| decrypted(key_encryption::decrypt_pkcs8(&der, p))),
+            (b"PRIVATE KEY" | b"RSA PRIVATE KEY", None) if legacy_encrypted() => {
+                Err(KeyError::Encrypted)
             }
-        }
-        Err(KeyError::NoKey)
+            (b"PRIVATE KEY" | b"RSA PRIVATE KEY", Some(p)) if legacy_encrypted() => {
+                decrypted(key_encryption::decrypt_legacy_pem(block.body, p))
+            }
+            (b"PRIVATE KEY" | b"RSA PRIVATE KEY", _) => {
+                decode_secret_base64(block.body).and_then(|der| Self::from_der(&der))
+            }
+            _ => return None,
+        })
     }
 
     /// Reads a key from PKCS#8 or PKCS#1 DER.
@@ -249,36 +233,39 @@ impl PrivateKey {
         Self::from_rsa(inner)
     }
 
-    /// The key as unencrypted PKCS#8 PEM (`BEGIN PRIVATE KEY`).
+    /// The key as unencrypted PKCS#8 PEM (`BEGIN PRIVATE KEY`), zeroized
+    /// when dropped.
     ///
     /// # Errors
     /// [`KeyError::Crypto`] if encoding fails.
-    pub fn to_pkcs8_pem(&self) -> Result<String, KeyError> {
-        self.as_rsa()
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
+        self.key
+            .rsa()
             .to_pkcs8_pem(der::pem::LineEnding::LF)
-            .map(|z| z.as_str().to_owned())
             .map_err(|_| KeyError::Crypto)
     }
 
-    /// The key as PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`).
+    /// The key as PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), zeroized when dropped.
     ///
     /// # Errors
     /// [`KeyError::Crypto`] if encoding fails.
-    pub fn to_pkcs1_pem(&self) -> Result<String, KeyError> {
-        self.as_rsa()
+    pub fn to_pkcs1_pem(&self) -> Result<Zeroizing<String>, KeyError> {
+        self.key
+            .rsa()
             .to_pkcs1_pem(der::pem::LineEnding::LF)
-            .map(|z| z.as_str().to_owned())
             .map_err(|_| KeyError::Crypto)
     }
 
-    /// The key as unencrypted PKCS#8 DER, zeroized when dropped.
+    /// The key as unencrypted PKCS#8 DER, zeroized when dropped: also the
+    /// way to hand it to another RSA library.
     ///
     /// # Errors
     /// [`KeyError::Crypto`] if encoding fails.
-    pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyError> {
-        self.as_rsa()
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        self.key
+            .rsa()
             .to_pkcs8_der()
-            .map(|d| zeroize::Zeroizing::new(d.as_bytes().to_vec()))
+            .map(|d| d.to_bytes())
             .map_err(|_| KeyError::Crypto)
     }
 
@@ -295,7 +282,7 @@ impl PrivateKey {
         password: &[u8],
         rng: &mut R,
     ) -> Result<Vec<u8>, KeyError> {
-        crate::key_encryption::encrypt_pkcs8(&self.to_pkcs8_der()?, password, rng)
+        key_encryption::encrypt_pkcs8(&self.to_pkcs8_der()?, password, rng).map_err(KeyError::from)
     }
 
     /// As [`to_encrypted_pkcs8_der`](Self::to_encrypted_pkcs8_der), as PEM
@@ -319,54 +306,27 @@ impl PrivateKey {
 
     /// The modulus length in bits.
     pub fn key_bits(&self) -> usize {
-        self.as_rsa().n().bit_width() as usize
+        self.key.rsa().n().bit_width() as usize
     }
 
-    /// The underlying `rsa` key.
-    pub fn as_rsa(&self) -> &rsa::PrivateKey {
-        self.signer.as_ref()
+    /// The `rsa` crate's key, for the stand-in PKI's certificate builder.
+    #[cfg(feature = "testing")]
+    pub(crate) fn as_rsa(&self) -> &rsa::PrivateKey {
+        self.key.rsa()
     }
 
     /// The RSASSA-PKCS1-v1_5 signature of `message` with SHA-256
-    /// ([RFC 8017 §8.2.1]): deterministic, so both backends give the same
-    /// bytes. The `rsa` crate blinds the private-key operation with `rng`;
-    /// AWS-LC blinds it with its own DRBG and leaves `rng` unused.
+    /// ([RFC 8017 §8.2.1]), by the backend: deterministic, so both backends
+    /// give the same bytes. The `rsa` crate blinds the private-key operation
+    /// with `rng`; AWS-LC blinds it with its own DRBG and leaves `rng` unused.
     ///
     /// [RFC 8017 §8.2.1]: https://datatracker.ietf.org/doc/html/rfc8017#section-8.2.1
-    #[cfg(not(any(feature = "aws-lc-rs", feature = "fips")))]
     pub(crate) fn sign_sha256<R: CryptoRng + ?Sized>(
         &self,
         message: &[u8],
         rng: &mut R,
     ) -> Option<Vec<u8>> {
-        use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
-        self.signer
-            .try_sign_with_rng(rng, message)
-            .ok()
-            .map(|s| s.to_vec())
-    }
-
-    /// As the pure-Rust path: AWS-LC computes the signature (PKCS#1 v1.5 is
-    /// deterministic; AWS-LC blinds with its own DRBG, `rng` is unused).
-    #[cfg(any(feature = "aws-lc-rs", feature = "fips"))]
-    pub(crate) fn sign_sha256<R: CryptoRng + ?Sized>(
-        &self,
-        message: &[u8],
-        _rng: &mut R,
-    ) -> Option<Vec<u8>> {
-        let mut signature = vec![0; self.native.public_modulus_len()];
-        // aws-lc-rs takes a `SecureRandom` for ring compatibility and ignores
-        // it for PKCS#1 v1.5; nothing is drawn from it.
-        let unused = aws_lc_rs::rand::SystemRandom::new();
-        self.native
-            .sign(
-                &aws_lc_rs::signature::RSA_PKCS1_SHA256,
-                &unused,
-                message,
-                &mut signature,
-            )
-            .ok()?;
-        Some(signature)
+        self.key.sign_sha256(message, rng)
     }
 }
 
@@ -391,4 +351,68 @@ impl fmt::Debug for PrivateKey {
 struct EncryptedPrivateKeyInfo<'a> {
     encryption_algorithm: AlgorithmIdentifierRef<'a>,
     encrypted_data: &'a OctetStringRef,
+}
+
+/// A key decrypted from a password-protected form, read: one that decrypts
+/// to something that is not a key means the password was wrong and the
+/// padding happened to fit.
+fn decrypted(der: Result<Zeroizing<Vec<u8>>, EncryptionError>) -> Result<PrivateKey, KeyError> {
+    match PrivateKey::from_der(&der?) {
+        Err(KeyError::Malformed) => Err(KeyError::WrongPassword),
+        other => other,
+    }
+}
+
+impl From<EncryptionError> for KeyError {
+    fn from(e: EncryptionError) -> Self {
+        match e {
+            EncryptionError::Malformed => Self::Malformed,
+            EncryptionError::WrongPassword => Self::WrongPassword,
+            EncryptionError::UnsupportedEncryption { algorithm } => {
+                Self::UnsupportedEncryption { algorithm }
+            }
+            EncryptionError::TooMuchWork { what, asked, max } => {
+                Self::TooMuchWork { what, asked, max }
+            }
+            EncryptionError::Crypto => Self::Crypto,
+        }
+    }
+}
+
+/// Decodes the base64 body of a PEM block that holds key material: ASCII
+/// white space anywhere, lines of any width, padding required, as
+/// `input.rs` reads certificates, but in constant time (base64ct) and into a
+/// buffer zeroized when dropped. The text is joined in a buffer of its
+/// length and decoded over itself: it never reallocates, so no copy is left
+/// behind.
+fn decode_secret_base64(body: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let mut buf = Zeroizing::new(Vec::with_capacity(body.len()));
+    buf.extend(body.iter().copied().filter(|b| !b.is_ascii_whitespace()));
+    // Padding left off leaves a length that is not a multiple of four.
+    if !buf.len().is_multiple_of(4) {
+        return Err(KeyError::Malformed);
+    }
+    let len = base64ct::Base64::decode_in_place(&mut buf)
+        .map_err(|_| KeyError::Malformed)?
+        .len();
+    buf.truncate(len);
+    Ok(buf)
+}
+
+/// Two SubjectPublicKeyInfo encodings name the same key when their algorithm
+/// OIDs and key bits are equal (tolerating absent or NULL parameters).
+pub(crate) fn same_public_key(a: &[u8], b: &[u8]) -> bool {
+    use der::Decode as _;
+    if a == b {
+        return true;
+    }
+    match (
+        spki::SubjectPublicKeyInfoRef::from_der(a),
+        spki::SubjectPublicKeyInfoRef::from_der(b),
+    ) {
+        (Ok(x), Ok(y)) => {
+            x.algorithm.oid == y.algorithm.oid && x.subject_public_key == y.subject_public_key
+        }
+        _ => false,
+    }
 }

@@ -62,3 +62,18 @@ pub(crate) const MAX_EXTENSIONS: usize = 64;
 /// [`TrustAnchors::with_intermediates`](crate::TrustAnchors::with_intermediates):
 /// Apple has a dozen CAs, so this is room for every one of them twice.
 pub const MAX_OPERATOR_INTERMEDIATES: usize = 32;
+
+/// Most PBKDF2 iterations accepted in a file read (about a second of work
+/// here); this crate writes
+/// [`PBKDF2_ITERATIONS`](crate::key_encryption::PBKDF2_ITERATIONS).
+pub const MAX_PBKDF2_ITERATIONS: u32 = 2_000_000;
+
+/// Largest scrypt cost accepted in a file read: N × r at most 2^20, so the
+/// memory scrypt needs (128 × N × r bytes) stays within 128 MiB, and p at most 4.
+/// OpenSSL 3 writes N = 2^14, r = 8, p = 1.
+pub const MAX_SCRYPT_COST: u64 = 1 << 20;
+
+/// Most key-derivation iterations a PKCS#12 file may ask for (its MAC and
+/// each encrypted part): OpenSSL writes 2,048; a hostile file must not pin a
+/// CPU for minutes.
+pub const MAX_PKCS12_ITERATIONS: u32 = 1_000_000;

@@ -14,10 +14,11 @@ use time::OffsetDateTime;
 
 use crate::asn1;
 use crate::certificate::{Certificate, key_usage, part};
+use crate::digest::DigestAlgorithm;
 use crate::error::{ParseError, TrustError};
 use crate::limits::{MAX_CANDIDATES_PER_NAME, MAX_PATH_INTERMEDIATES, MAX_SIGNATURE_CHECKS};
 use crate::name;
-use crate::signature::{DigestAlgorithm, SignatureAlgorithm, VerifyingKey};
+use crate::signature::{SignatureAlgorithm, VerifyingKey};
 
 /// Which signatures a path may carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -16,26 +16,27 @@
 //!
 //! [RFC 7292]: https://datatracker.ietf.org/doc/html/rfc7292
 
+mod asn1;
+mod kdf;
+
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, InnerIvInit as _, KeyIvInit as _};
-use der::asn1::{Any, BmpString, ObjectIdentifier, OctetString, SetOfVec};
+use der::asn1::{Any, AnyRef, BmpString, ObjectIdentifier, OctetString, OctetStringRef, SetOfVec};
 use der::{Decode as _, Encode as _};
 use hmac::{KeyInit as _, Mac as _};
-use pkcs12::cms::content_info::{CmsVersion, ContentInfo};
-use pkcs12::cms::encrypted_data::EncryptedData;
-use pkcs12::cms::enveloped_data::EncryptedContentInfo;
-use pkcs12::kdf::{Pkcs12KeyType, derive_key_utf8};
 use rand_core::CryptoRng;
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
-/// Most key-derivation iterations a PKCS#12 file may ask for (its MAC and
-/// each encrypted part): OpenSSL writes 2,048; a hostile file must not pin a
-/// CPU for minutes.
-pub const MAX_PKCS12_ITERATIONS: u32 = 1_000_000;
+use self::asn1::{
+    CertBag, CmsVersion, ContentInfo, DigestInfo, EncryptedContentInfo, EncryptedData,
+    EncryptedPrivateKeyInfo, MacData, Pfx, Pkcs12PbeParams, SafeBag, Version,
+};
+use self::kdf::Purpose;
+use crate::limits::{MAX_PKCS12_ITERATIONS, MAX_SCRYPT_COST};
 
 /// The iterations this crate writes, as OpenSSL 3 does.
-const WRITE_ITERATIONS: i32 = 2048;
+const WRITE_ITERATIONS: u32 = 2048;
 
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 const ID_ENCRYPTED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.6");
@@ -87,15 +88,6 @@ pub enum Pkcs12Error {
     /// A part decrypted to something that is not what it should be.
     #[error("a part of the PKCS#12 file does not decrypt to valid content")]
     BadContent,
-    /// The file holds no certificate.
-    #[error("the PKCS#12 file holds no certificate")]
-    NoCertificate,
-    /// The file holds no private key.
-    #[error("the PKCS#12 file holds no private key")]
-    NoKey,
-    /// The file holds more than one private key.
-    #[error("the PKCS#12 file holds more than one private key")]
-    SeveralKeys,
     /// Writing failed (encoding or a password that is not valid UTF-16).
     #[error("the PKCS#12 file could not be written")]
     Write,
@@ -146,19 +138,28 @@ fn check_iterations(iterations: i64) -> Result<u32, Pkcs12Error> {
 /// The DER of a PKCS#12 PFX in `bytes` (DER, or bare base64 of it), if it
 /// is one: `SEQUENCE { INTEGER 3, ContentInfo, MacData OPTIONAL }`.
 pub(crate) fn pfx_der(bytes: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
-    if pkcs12::pfx::Pfx::from_der(bytes).is_ok() {
+    if Pfx::from_der(bytes).is_ok() {
         return Some(std::borrow::Cow::Borrowed(bytes));
     }
     let der = crate::input::bare_base64_der(bytes.trim_ascii())?;
-    pkcs12::pfx::Pfx::from_der(&der)
+    Pfx::from_der(&der)
         .is_ok()
         .then_some(std::borrow::Cow::Owned(der))
 }
 
 /// Reads a PFX (DER, or bare base64 of it): the MAC first, then every part.
 pub(crate) fn read(bytes: &[u8], password: &str) -> Result<Contents, Pkcs12Error> {
-    let der = pfx_der(bytes).ok_or(Pkcs12Error::Malformed)?;
-    let pfx = pkcs12::pfx::Pfx::from_der(&der).map_err(malformed)?;
+    // Bare base64, decoded, holds the file's bytes, an unencrypted key bag
+    // included: zeroized too. Everything below borrows from it.
+    let decoded;
+    let der: &[u8] = match pfx_der(bytes).ok_or(Pkcs12Error::Malformed)? {
+        std::borrow::Cow::Borrowed(der) => der,
+        std::borrow::Cow::Owned(der) => {
+            decoded = Zeroizing::new(der);
+            &decoded
+        }
+    };
+    let pfx = Pfx::from_der(der).map_err(malformed)?;
     if pfx.auth_safe.content_type != ID_DATA {
         return Err(Pkcs12Error::Unsupported {
             what: "an authenticated safe of type",
@@ -168,7 +169,7 @@ pub(crate) fn read(bytes: &[u8], password: &str) -> Result<Contents, Pkcs12Error
     let auth_safe = pfx
         .auth_safe
         .content
-        .decode_as::<OctetString>()
+        .decode_as::<&OctetStringRef>()
         .map_err(malformed)?;
     let mac = pfx.mac_data.as_ref().ok_or(Pkcs12Error::NoMac)?;
     verify_mac(mac, password, auth_safe.as_bytes())?;
@@ -178,14 +179,12 @@ pub(crate) fn read(bytes: &[u8], password: &str) -> Result<Contents, Pkcs12Error
         keys: Vec::new(),
     };
     for part in parts {
-        let safe = if part.content_type == ID_DATA {
-            Zeroizing::new(
-                part.content
-                    .decode_as::<OctetString>()
-                    .map_err(malformed)?
-                    .into_bytes()
-                    .into_vec(),
-            )
+        let decrypted;
+        let safe: &[u8] = if part.content_type == ID_DATA {
+            part.content
+                .decode_as::<&OctetStringRef>()
+                .map_err(malformed)?
+                .as_bytes()
         } else if part.content_type == ID_ENCRYPTED_DATA {
             let data = part
                 .content
@@ -196,19 +195,19 @@ pub(crate) fn read(bytes: &[u8], password: &str) -> Result<Contents, Pkcs12Error
                 .encrypted_content
                 .as_ref()
                 .ok_or(Pkcs12Error::Malformed)?;
-            decrypt(
+            decrypted = decrypt(
                 &data.enc_content_info.content_enc_alg,
                 password,
                 ciphertext.as_bytes(),
-            )?
+            )?;
+            &decrypted
         } else {
             return Err(Pkcs12Error::Unsupported {
                 what: "a safe of type",
                 oid: part.content_type.to_string(),
             });
         };
-        let bags: Vec<pkcs12::safe_bag::SafeBag> =
-            Vec::from_der(&safe).map_err(|_| Pkcs12Error::BadContent)?;
+        let bags: Vec<SafeBag<'_>> = Vec::from_der(safe).map_err(|_| Pkcs12Error::BadContent)?;
         for bag in bags {
             read_bag(&bag, password, &mut contents)?;
         }
@@ -216,24 +215,10 @@ pub(crate) fn read(bytes: &[u8], password: &str) -> Result<Contents, Pkcs12Error
     Ok(contents)
 }
 
-/// A bag's value inside its `[0] EXPLICIT` tag: the `pkcs12` crate keeps
-/// the tag when it decodes (and adds it when it encodes).
-fn bag_content(bag: &pkcs12::safe_bag::SafeBag) -> Result<&[u8], Pkcs12Error> {
-    crate::asn1::single(&bag.bag_value, "")
-        .and_then(|t| t.expect(crate::asn1::tag::explicit(0), ""))
-        .and_then(|t| t.inner(""))
-        .map(|t| t.bytes)
-        .map_err(|_| Pkcs12Error::Malformed)
-}
-
-fn read_bag(
-    bag: &pkcs12::safe_bag::SafeBag,
-    password: &str,
-    contents: &mut Contents,
-) -> Result<(), Pkcs12Error> {
-    let value = bag_content(bag)?;
+fn read_bag(bag: &SafeBag<'_>, password: &str, contents: &mut Contents) -> Result<(), Pkcs12Error> {
+    let value = bag.bag_value;
     if bag.bag_id == CERT_BAG {
-        let cert = pkcs12::CertBag::from_der(value).map_err(malformed)?;
+        let cert = value.decode_as::<CertBag>().map_err(malformed)?;
         // Only X.509 certificates; SDSI certificates are skipped.
         if cert.cert_id == X509_CERTIFICATE {
             contents
@@ -241,8 +226,9 @@ fn read_bag(
                 .push(cert.cert_value.into_bytes().into_vec());
         }
     } else if bag.bag_id == SHROUDED_KEY_BAG {
-        let info =
-            pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(value).map_err(malformed)?;
+        let info = value
+            .decode_as::<EncryptedPrivateKeyInfo>()
+            .map_err(malformed)?;
         let key = decrypt(
             &info.encryption_algorithm,
             password,
@@ -250,15 +236,17 @@ fn read_bag(
         )?;
         contents.keys.push(key);
     } else if bag.bag_id == KEY_BAG {
-        contents.keys.push(Zeroizing::new(value.to_vec()));
+        // The PrivateKeyInfo's DER, written once into a buffer of its size.
+        contents
+            .keys
+            .push(Zeroizing::new(value.to_der().map_err(malformed)?));
     }
     // CRL, secret and nested bags carry nothing a push identity needs.
     Ok(())
 }
 
-fn verify_mac(mac: &pkcs12::MacData, password: &str, data: &[u8]) -> Result<(), Pkcs12Error> {
-    let iterations = check_iterations(i64::from(mac.iterations))?;
-    let rounds = i32::try_from(iterations).map_err(|_| Pkcs12Error::Malformed)?;
+fn verify_mac(mac: &MacData, password: &str, data: &[u8]) -> Result<(), Pkcs12Error> {
+    let rounds = check_iterations(i64::from(mac.iterations))?;
     let salt = mac.mac_salt.as_bytes();
     let expected = mac.mac.digest.as_bytes();
     let oid = mac.mac.algorithm.oid;
@@ -281,25 +269,6 @@ fn verify_mac(mac: &pkcs12::MacData, password: &str, data: &[u8]) -> Result<(), 
     }
 }
 
-/// Output sizes of the MAC digests, without generic-array arithmetic.
-mod digest_size {
-    pub(super) trait Size {
-        const SIZE: usize;
-    }
-    impl Size for sha1::Sha1 {
-        const SIZE: usize = 20;
-    }
-    impl Size for sha2::Sha256 {
-        const SIZE: usize = 32;
-    }
-    impl Size for sha2::Sha384 {
-        const SIZE: usize = 48;
-    }
-    impl Size for sha2::Sha512 {
-        const SIZE: usize = 64;
-    }
-}
-
 /// Decrypts a part or a shrouded key with its algorithm.
 fn decrypt(
     alg: &AlgorithmIdentifierOwned,
@@ -317,45 +286,49 @@ fn decrypt(
             check_iterations(i64::from(p.iteration_count))?;
         }
         if let Some(s) = params.kdf.scrypt()
-            && s.cost_parameter.saturating_mul(u64::from(s.block_size))
-                > crate::key_encryption::MAX_SCRYPT_COST
+            && s.cost_parameter.saturating_mul(u64::from(s.block_size)) > MAX_SCRYPT_COST
         {
             return Err(Pkcs12Error::TooManyIterations {
                 asked: s.cost_parameter,
-                max: crate::key_encryption::MAX_SCRYPT_COST,
+                max: MAX_SCRYPT_COST,
             });
         }
-        return params
-            .decrypt(password.as_bytes(), ciphertext)
-            .map(Zeroizing::new)
-            .map_err(|_| Pkcs12Error::BadContent);
+        let mut plain = Zeroizing::new(ciphertext.to_vec());
+        let len = params
+            .decrypt_in_place(password.as_bytes(), &mut plain)
+            .map_err(|_| Pkcs12Error::BadContent)?
+            .len();
+        plain.truncate(len);
+        return Ok(plain);
     }
-    let pbe = pkcs12::pbe_params::Pkcs12PbeParams::from_der(&params.to_der().map_err(malformed)?)
-        .map_err(malformed)?;
-    let rounds = i32::try_from(check_iterations(i64::from(pbe.iterations))?)
-        .map_err(|_| Pkcs12Error::Malformed)?;
+    let pbe = Pkcs12PbeParams::from_der(&params.to_der().map_err(malformed)?).map_err(malformed)?;
+    let rounds = check_iterations(i64::from(pbe.iterations))?;
     let salt = pbe.salt.as_bytes();
-    let derive = |id, len| {
-        derive_key_utf8::<sha1::Sha1>(password, salt, id, rounds, len)
-            .map(Zeroizing::new)
-            .map_err(|_| Pkcs12Error::WrongPassword)
+    let derive = |purpose, len| {
+        kdf::derive::<sha1::Sha1>(password, salt, purpose, rounds, len)
+            .ok_or(Pkcs12Error::WrongPassword)
     };
-    let plain = match alg.oid {
+    // Decrypted in place, in a buffer zeroized when dropped, whether or not
+    // its padding turns out right.
+    let mut plain = Zeroizing::new(ciphertext.to_vec());
+    let len = match alg.oid {
         PBE_SHA_3DES => {
-            let key = derive(Pkcs12KeyType::EncryptionKey, 24)?;
-            let iv = derive(Pkcs12KeyType::Iv, 8)?;
+            let key = derive(Purpose::Key, 24)?;
+            let iv = derive(Purpose::Iv, 8)?;
             cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
                 .map_err(|_| Pkcs12Error::Malformed)?
-                .decrypt_padded_vec::<Pkcs7>(ciphertext)
+                .decrypt_padded::<Pkcs7>(&mut plain)
+                .map(<[u8]>::len)
         }
         PBE_SHA_RC2_40 | PBE_SHA_RC2_128 => {
             let len = if alg.oid == PBE_SHA_RC2_40 { 5 } else { 16 };
-            let key = derive(Pkcs12KeyType::EncryptionKey, len)?;
-            let iv = derive(Pkcs12KeyType::Iv, 8)?;
+            let key = derive(Purpose::Key, len)?;
+            let iv = derive(Purpose::Iv, 8)?;
             let cipher = rc2::Rc2::new_with_eff_key_len(&key, len * 8);
             cbc::Decryptor::<rc2::Rc2>::inner_iv_slice_init(cipher, &iv)
                 .map_err(|_| Pkcs12Error::Malformed)?
-                .decrypt_padded_vec::<Pkcs7>(ciphertext)
+                .decrypt_padded::<Pkcs7>(&mut plain)
+                .map(<[u8]>::len)
         }
         other => {
             return Err(Pkcs12Error::Unsupported {
@@ -364,9 +337,8 @@ fn decrypt(
             });
         }
     };
-    plain
-        .map(Zeroizing::new)
-        .map_err(|_| Pkcs12Error::BadContent)
+    plain.truncate(len.map_err(|_| Pkcs12Error::BadContent)?);
+    Ok(plain)
 }
 
 /// Writes a PFX holding one certificate and its key (PKCS#8 DER), both
@@ -403,45 +375,52 @@ pub(crate) fn write<R: CryptoRng + ?Sized>(
         SetOfVec::try_from(attrs).map_err(w)?
     };
     // The certificate, in an encrypted safe.
-    let cert_bag = pkcs12::CertBag {
+    let cert_bag = CertBag {
         cert_id: X509_CERTIFICATE,
         cert_value: OctetString::new(certificate).map_err(w)?,
-    };
-    let cert_safe: Vec<pkcs12::safe_bag::SafeBag> = vec![pkcs12::safe_bag::SafeBag {
+    }
+    .to_der()
+    .map_err(w)?;
+    let cert_safe = vec![SafeBag {
         bag_id: CERT_BAG,
-        bag_value: cert_bag.to_der().map_err(w)?,
+        bag_value: AnyRef::try_from(cert_bag.as_slice()).map_err(w)?,
         bag_attributes: Some(attributes.clone()),
     }];
     let (cert_alg, cert_ciphertext) =
         encrypt(&cert_safe.to_der().map_err(w)?, password, profile, rng)?;
+    let cert_part = EncryptedData {
+        version: CmsVersion::V0,
+        enc_content_info: EncryptedContentInfo {
+            content_type: ID_DATA,
+            content_enc_alg: cert_alg,
+            encrypted_content: Some(OctetString::new(cert_ciphertext).map_err(w)?),
+        },
+        unprotected_attrs: None,
+    }
+    .to_der()
+    .map_err(w)?;
     let cert_part = ContentInfo {
         content_type: ID_ENCRYPTED_DATA,
-        content: Any::encode_from(&EncryptedData {
-            version: CmsVersion::V0,
-            enc_content_info: EncryptedContentInfo {
-                content_type: ID_DATA,
-                content_enc_alg: cert_alg,
-                encrypted_content: Some(OctetString::new(cert_ciphertext).map_err(w)?),
-            },
-            unprotected_attrs: None,
-        })
-        .map_err(w)?,
+        content: AnyRef::try_from(cert_part.as_slice()).map_err(w)?,
     };
     // The key, shrouded, in a plain safe.
     let (key_alg, key_ciphertext) = encrypt(pkcs8_key, password, profile, rng)?;
-    let shrouded = pkcs12::pbe_params::EncryptedPrivateKeyInfo {
+    let shrouded = EncryptedPrivateKeyInfo {
         encryption_algorithm: key_alg,
         encrypted_data: OctetString::new(key_ciphertext).map_err(w)?,
-    };
-    let key_safe: Vec<pkcs12::safe_bag::SafeBag> = vec![pkcs12::safe_bag::SafeBag {
+    }
+    .to_der()
+    .map_err(w)?;
+    let key_safe = vec![SafeBag {
         bag_id: SHROUDED_KEY_BAG,
-        bag_value: shrouded.to_der().map_err(w)?,
+        bag_value: AnyRef::try_from(shrouded.as_slice()).map_err(w)?,
         bag_attributes: Some(attributes),
-    }];
+    }]
+    .to_der()
+    .map_err(w)?;
     let key_part = ContentInfo {
         content_type: ID_DATA,
-        content: Any::encode_from(&OctetString::new(key_safe.to_der().map_err(w)?).map_err(w)?)
-            .map_err(w)?,
+        content: AnyRef::new(der::Tag::OctetString, &key_safe).map_err(w)?,
     };
     let auth_safe = vec![cert_part, key_part].to_der().map_err(w)?;
     // The MAC over the authenticated safe.
@@ -460,14 +439,14 @@ pub(crate) fn write<R: CryptoRng + ?Sized>(
         Pkcs12Profile::Modern => (SHA256, mac_of!(sha2::Sha256)),
         Pkcs12Profile::Legacy => (SHA1, mac_of!(sha1::Sha1)),
     };
-    let pfx = pkcs12::pfx::Pfx {
-        version: pkcs12::pfx::Version::V3,
+    let pfx = Pfx {
+        version: Version::V3,
         auth_safe: ContentInfo {
             content_type: ID_DATA,
-            content: Any::encode_from(&OctetString::new(auth_safe).map_err(w)?).map_err(w)?,
+            content: AnyRef::new(der::Tag::OctetString, &auth_safe).map_err(w)?,
         },
-        mac_data: Some(pkcs12::MacData {
-            mac: pkcs12::DigestInfo {
+        mac_data: Some(MacData {
+            mac: DigestInfo {
                 algorithm: AlgorithmIdentifierOwned {
                     oid: digest_oid,
                     parameters: Some(Any::null()),
@@ -475,31 +454,30 @@ pub(crate) fn write<R: CryptoRng + ?Sized>(
                 digest: OctetString::new(mac).map_err(w)?,
             },
             mac_salt: OctetString::new(mac_salt.to_vec()).map_err(w)?,
-            iterations: WRITE_ITERATIONS,
+            iterations: i32::try_from(WRITE_ITERATIONS).map_err(|_| Pkcs12Error::Write)?,
         }),
     };
     pfx.to_der().map_err(w)
 }
 
-/// HMAC of `data` under the PKCS#12 MAC key derived from the password.
+/// HMAC of `data` under the PKCS#12 MAC key derived from the password (a
+/// key of the digest's output size, RFC 7292 Appendix B.4).
 macro_rules! pkcs12_hmac {
     ($d:ty, $password:expr, $salt:expr, $rounds:expr, $data:expr) => {{
-        let key = derive_key_utf8::<$d>(
+        match kdf::derive::<$d>(
             $password,
             $salt,
-            Pkcs12KeyType::Mac,
+            Purpose::Mac,
             $rounds,
-            <$d as digest_size::Size>::SIZE,
-        )
-        .map(Zeroizing::new);
-        match key {
-            Ok(key) => hmac::Hmac::<$d>::new_from_slice(&key)
+            <$d as kdf::Hash>::OUTPUT,
+        ) {
+            Some(key) => hmac::Hmac::<$d>::new_from_slice(&key)
                 .map(|mut m| {
                     m.update($data);
                     m
                 })
                 .map_err(|_| Pkcs12Error::Malformed),
-            Err(_) => Err(Pkcs12Error::WrongPassword),
+            None => Err(Pkcs12Error::WrongPassword),
         }
     }};
 }
@@ -520,7 +498,7 @@ fn encrypt<R: CryptoRng + ?Sized>(
             let mut iv = [0u8; 16];
             rng.fill_bytes(&mut iv);
             let params = pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(
-                WRITE_ITERATIONS.unsigned_abs(),
+                WRITE_ITERATIONS,
                 &salt,
                 iv,
             )
@@ -536,19 +514,18 @@ fn encrypt<R: CryptoRng + ?Sized>(
         }
         Pkcs12Profile::Legacy => {
             let salt = salt.get(..8).unwrap_or_default();
-            let derive = |id, len| {
-                derive_key_utf8::<sha1::Sha1>(password, salt, id, WRITE_ITERATIONS, len)
-                    .map(Zeroizing::new)
-                    .map_err(|_| Pkcs12Error::Write)
+            let derive = |purpose, len| {
+                kdf::derive::<sha1::Sha1>(password, salt, purpose, WRITE_ITERATIONS, len)
+                    .ok_or(Pkcs12Error::Write)
             };
-            let key = derive(Pkcs12KeyType::EncryptionKey, 24)?;
-            let iv = derive(Pkcs12KeyType::Iv, 8)?;
+            let key = derive(Purpose::Key, 24)?;
+            let iv = derive(Purpose::Iv, 8)?;
             let ciphertext = cbc::Encryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
                 .map_err(|_| Pkcs12Error::Write)?
                 .encrypt_padded_vec::<Pkcs7>(plain);
-            let params = pkcs12::pbe_params::Pkcs12PbeParams {
+            let params = Pkcs12PbeParams {
                 salt: OctetString::new(salt.to_vec()).map_err(w)?,
-                iterations: WRITE_ITERATIONS,
+                iterations: i32::try_from(WRITE_ITERATIONS).map_err(|_| Pkcs12Error::Write)?,
             };
             let alg = AlgorithmIdentifierOwned {
                 oid: PBE_SHA_3DES,

@@ -11,6 +11,7 @@ use crate::display;
 use crate::error::ParseError;
 use crate::expiry::{EXPIRY_WARNING_WINDOW, Expiry};
 use crate::input::{self, InputError, InputItem};
+use crate::keys::KeyError;
 use crate::limits::{MAX_CERTIFICATES_PER_FILE, MIN_RSA_BITS};
 use crate::name;
 use crate::topic::Topic;
@@ -80,9 +81,17 @@ impl PushCertificate {
     ///
     /// # Errors
     /// [`ParseError`] says why the input is not an MDM push certificate;
-    /// [`ParseError::Truncated`] marks an upload that was cut off.
+    /// [`InputError::Truncated`] (inside [`ParseError::Input`]) marks an
+    /// upload that was cut off.
     pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
-        let mut items = input::der_items(bytes, b"CERTIFICATE")?;
+        Self::from_der_items(input::der_items(bytes, b"CERTIFICATE")?)
+    }
+
+    /// The push certificate among certificates already framed (DER, in file
+    /// order): what [`parse`](Self::parse) does after framing, for readers
+    /// that framed the items themselves (a `.p12`, a PEM bundle). Each
+    /// certificate is read once.
+    pub(crate) fn from_der_items(mut items: Vec<Vec<u8>>) -> Result<Self, ParseError> {
         if items.len() > MAX_CERTIFICATES_PER_FILE {
             return Err(ParseError::TooManyCertificates {
                 count: items.len(),
@@ -92,36 +101,36 @@ impl PushCertificate {
         if items.len() == 1
             && let Some(der) = items.pop()
         {
-            return Self::from_owned_der(der);
+            let parts = Certificate::read(&der)?;
+            return Self::from_read(der, parts);
         }
-        let mut leaf: Option<Vec<u8>> = None;
-        let mut cas: Vec<Vec<u8>> = Vec::new();
+        let mut leaf: Option<(Vec<u8>, Certificate)> = None;
+        let mut cas: Vec<(Vec<u8>, Certificate)> = Vec::new();
         for der in items {
             // The same certificate twice (a file that repeats it) is read once.
-            if leaf.as_ref() == Some(&der) || cas.contains(&der) {
+            if leaf.as_ref().is_some_and(|(l, _)| *l == der) || cas.iter().any(|(c, _)| *c == der) {
                 continue;
             }
-            if Certificate::read(&der)?.is_ca() {
-                cas.push(der);
+            let parts = Certificate::read(&der)?;
+            if parts.is_ca() {
+                cas.push((der, parts));
+            } else if leaf.is_some() {
+                // A second, different push certificate: stop here, so a
+                // file of many certificates costs one pass.
+                return Err(ParseError::MultiplePushCertificates);
             } else {
-                match &leaf {
-                    // A second, different push certificate: stop here, so a
-                    // file of many certificates costs one pass.
-                    Some(l) if *l != der => return Err(ParseError::MultiplePushCertificates),
-                    Some(_) => {}
-                    None => leaf = Some(der),
-                }
+                leaf = Some((der, parts));
             }
         }
         match leaf {
-            Some(der) => {
-                let mut cert = Self::from_owned_der(der)?;
-                cert.carried = cas;
+            Some((der, parts)) => {
+                let mut cert = Self::from_read(der, parts)?;
+                cert.carried = cas.into_iter().map(|(der, _)| der).collect();
                 Ok(cert)
             }
             // Only CA certificates: the first is refused for what it is.
             None => match cas.into_iter().next() {
-                Some(der) => Self::from_owned_der(der),
+                Some((der, parts)) => Self::from_read(der, parts),
                 None => Err(ParseError::Input(InputError::NotFound {
                     expected: InputItem::Certificate,
                 })),
@@ -140,6 +149,11 @@ impl PushCertificate {
 
     fn from_owned_der(der: Vec<u8>) -> Result<Self, ParseError> {
         let parts = Certificate::read(&der)?;
+        Self::from_read(der, parts)
+    }
+
+    /// The checks of a push certificate on a certificate already read.
+    fn from_read(der: Vec<u8>, parts: Certificate) -> Result<Self, ParseError> {
         if parts.is_ca() {
             return Err(ParseError::CaCertificate {
                 subject: name::rfc4514_der(part(&der, &parts.subject)),
@@ -160,7 +174,7 @@ impl PushCertificate {
             }
         };
         if key_bits < MIN_RSA_BITS {
-            return Err(ParseError::KeyTooSmall { bits: key_bits });
+            return Err(ParseError::Key(KeyError::TooSmall { bits: key_bits }));
         }
         // APNs authenticates the server by this certificate in a TLS
         // handshake: a key usage, when present, must allow signing, and an

@@ -5,13 +5,14 @@ mod xml;
 use time::OffsetDateTime;
 
 use crate::asn1;
+use crate::backend::RsaVerifier;
 use crate::certificate::{Certificate, PublicKey, part};
 use crate::csr::{CsrError, PushCsr};
+use crate::digest::DigestAlgorithm;
 use crate::error::{ParseError, TrustError};
 use crate::input::{self, InputError, InputItem};
 use crate::limits::MAX_CHAIN_LEN;
 use crate::path::{Authority, Policy};
-use crate::signature::{DigestAlgorithm, rsa_public_key};
 use crate::trust_anchors::TrustAnchors;
 
 const KEY_CSR: &str = "PushCertRequestCSR";
@@ -459,11 +460,11 @@ impl SignedRequest {
         if !matches!(parts.public_key, PublicKey::Rsa { .. }) {
             return Err(SignedRequestError::VendorKey);
         }
-        let key =
-            rsa_public_key(part(vendor_der, &parts.spki)).ok_or(SignedRequestError::VendorKey)?;
+        let key = RsaVerifier::from_spki(part(vendor_der, &parts.spki))
+            .ok_or(SignedRequestError::VendorKey)?;
         let digest = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha1]
             .into_iter()
-            .find(|d| d.verify(&key, &self.csr_der, &self.signature))
+            .find(|d| key.verify(*d, &self.csr_der, &self.signature))
             .ok_or(SignedRequestError::SignatureMismatch)?;
         // Every other certificate of the chain, read once: for its subject
         // here, as a candidate intermediate in a full verification.

@@ -1,6 +1,5 @@
 //! Judging the push certificate a customer uploads.
 
-use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
 use crate::display::sha256_hex;
@@ -69,21 +68,15 @@ impl UploadCheck {
     /// The SubjectPublicKeyInfo DER of the request the server made for this
     /// registration or renewal. Without it the key is not compared, which is
     /// right only for inspecting a certificate, never for accepting one.
+    ///
+    /// Any key comes in this way: [`PrivateKey::spki_der`](crate::keys::PrivateKey::spki_der),
+    /// [`PushCsr::spki_der`](crate::csr::PushCsr::spki_der), or another
+    /// library's public key encoded as SubjectPublicKeyInfo (the `rsa`
+    /// crate's `EncodePublicKey::to_public_key_der`).
     #[must_use]
     pub fn expected_public_key(mut self, spki_der: &[u8]) -> Self {
         self.expected_spki = Some(spki_der.to_vec());
         self
-    }
-
-    /// The expected key as an RSA public key.
-    #[must_use]
-    pub fn expected_rsa_public_key(self, key: &rsa::PublicKey) -> Self {
-        use rsa::pkcs8::EncodePublicKey as _;
-        match key.to_public_key_der() {
-            Ok(doc) => self.expected_public_key(doc.as_bytes()),
-            // An unencodable key can match nothing.
-            Err(_) => self.expected_public_key(&[]),
-        }
     }
 
     /// The expected key, taken from the request the server made.
@@ -197,7 +190,7 @@ impl UploadCheck {
             None => TrustAnchors::apple().verify(cert, self.now)?,
         }
         if let Some(expected) = &self.expected_spki
-            && !same_public_key(expected, cert.spki_der())
+            && !crate::keys::same_public_key(expected, cert.spki_der())
         {
             return Err(UploadError::PublicKeyMismatch {
                 expected_sha256: sha256_hex(expected),
@@ -240,23 +233,5 @@ impl UploadCheck {
             });
         }
         Ok(())
-    }
-}
-
-/// Two SubjectPublicKeyInfo encodings name the same key when their algorithm
-/// OIDs and key bits are equal (tolerating absent or NULL parameters).
-pub(crate) fn same_public_key(a: &[u8], b: &[u8]) -> bool {
-    use der::Decode as _;
-    if a == b {
-        return true;
-    }
-    match (
-        SubjectPublicKeyInfoRef::from_der(a),
-        SubjectPublicKeyInfoRef::from_der(b),
-    ) {
-        (Ok(x), Ok(y)) => {
-            x.algorithm.oid == y.algorithm.oid && x.subject_public_key == y.subject_public_key
-        }
-        _ => false,
     }
 }

@@ -6,6 +6,7 @@ use core::fmt;
 use time::OffsetDateTime;
 
 use crate::error::{ParseError, TrustError};
+use crate::identity::IdentityError;
 use crate::input::InputError;
 use crate::lang::Lang;
 use crate::topic::Topic;
@@ -26,7 +27,7 @@ pub enum InvalidReason {
     /// The file is a push identity (a PKCS#12 file, or a certificate with its
     /// key) that could not be read.
     #[error("{0}")]
-    Identity(#[source] crate::identity::IdentityError),
+    Identity(#[source] IdentityError),
     /// The certificate's validity ended before the time of the check.
     #[error(
         "the certificate expired at {}",
@@ -300,6 +301,27 @@ impl From<TrustError> for UploadError {
     fn from(e: TrustError) -> Self {
         Self::InvalidCertificate {
             reason: InvalidReason::Untrusted(e),
+        }
+    }
+}
+
+impl From<IdentityError> for UploadError {
+    /// A key that is not the certificate's is the documented "public key
+    /// differs" error; a truncated file is worth retrying; anything else
+    /// means the file is not a valid push certificate.
+    fn from(e: IdentityError) -> Self {
+        match e {
+            IdentityError::KeyMismatch {
+                key_sha256,
+                certificate_sha256,
+            } => Self::PublicKeyMismatch {
+                expected_sha256: key_sha256,
+                found_sha256: certificate_sha256,
+            },
+            IdentityError::Certificate(p) => p.into(),
+            other => Self::InvalidCertificate {
+                reason: InvalidReason::Identity(other),
+            },
         }
     }
 }

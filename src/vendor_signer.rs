@@ -5,10 +5,10 @@ use time::OffsetDateTime;
 
 use crate::asn1;
 use crate::certificate::{Certificate, part};
-use crate::csr::PushCsr;
+use crate::csr::{CsrError, PushCsr};
 use crate::error::{ParseError, TrustError};
 use crate::input;
-use crate::keys::PrivateKey;
+use crate::keys::{KeyError, PrivateKey};
 use crate::limits::MIN_RSA_BITS;
 use crate::path::{PathIssuer, Policy};
 use crate::signed_request::SignedRequest;
@@ -56,7 +56,7 @@ pub enum VendorError {
     UnknownIssuer {
         /// The vendor certificate's issuer.
         issuer: String,
-        /// The vendor certificate's authority key identifier, colon-separated hex.
+        /// The vendor certificate's authority key identifier, lower-case hex with no separator.
         key_id: Option<String>,
     },
     /// The chain the caller passed could not be read or used as anchors.
@@ -66,15 +66,6 @@ pub enum VendorError {
     /// (or the chain the caller passed).
     #[error("the vendor certificate is not trusted: {0}")]
     Untrusted(#[source] TrustError),
-    /// The customer's request key is shorter than 2048 bits.
-    #[error(
-        "the request's RSA key has {bits} bits; at least {} are required",
-        crate::limits::MIN_RSA_BITS
-    )]
-    CsrKeyTooSmall {
-        /// The modulus length in bits.
-        bits: usize,
-    },
     /// The request could not be read or its self-signature does not verify.
     #[error("the request is not usable: {0}")]
     Csr(#[source] crate::csr::CsrError),
@@ -318,7 +309,7 @@ impl VendorSigner {
     ///
     /// # Errors
     /// As [`check_validity`](Self::check_validity);
-    /// [`VendorError::CsrKeyTooSmall`] for a key under
+    /// [`VendorError::Csr`] with [`CsrError::Key`] for a request key under
     /// [`MIN_RSA_BITS`](crate::MIN_RSA_BITS), [`VendorError::Signing`] if
     /// the signature operation fails.
     pub fn sign<R: CryptoRng + ?Sized>(
@@ -329,9 +320,9 @@ impl VendorSigner {
     ) -> Result<SignedRequest, VendorError> {
         self.check_validity(now)?;
         if csr.key_bits() < MIN_RSA_BITS {
-            return Err(VendorError::CsrKeyTooSmall {
+            return Err(VendorError::Csr(CsrError::Key(KeyError::TooSmall {
                 bits: csr.key_bits(),
-            });
+            })));
         }
         let signature = self
             .key

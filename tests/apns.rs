@@ -985,21 +985,6 @@ mod handshake {
         assert!(!outcome.kind().is_certificate_problem());
     }
 
-    /// With `aws-lc-rs`, the client side on rustls's aws-lc-rs provider
-    /// handshakes with the ring server and presents the identity.
-    #[cfg(feature = "aws-lc-rs")]
-    #[test]
-    fn the_aws_lc_rs_provider_presents_the_identity() {
-        let apple = StandInApple::new(7);
-        let key = apple.customer_key(1).unwrap();
-        let id = identity(&apple, &key, &apple.new_topic(&key).unwrap(), 2001);
-        let provider = mdm_push_cert::apns::aws_lc_rs_provider();
-        let swappable = Arc::new(SwappableIdentity::new(&id, provider).unwrap());
-        let config = Arc::new(swappable.client_config(&client_roots()).unwrap());
-        let pair = connect(config, server(&apple)).unwrap();
-        assert_eq!(pair.seen(), id.certificate().der());
-    }
-
     #[test]
     fn endpoints_name_their_tls_server() {
         use mdm_push_cert::apns::Endpoint;

@@ -4,8 +4,8 @@
 //! `secret`).
 
 use mdm_push_cert::{
-    IdentityError, KeyFormat, ParseError, Pkcs12Error, Pkcs12Profile, PrivateKey, PushCertificate,
-    PushIdentity, TrustAnchors, UploadCheck,
+    IdentityError, InputError, InputItem, KeyError, KeyFormat, ParseError, Pkcs12Error,
+    Pkcs12Profile, PrivateKey, PushCertificate, PushIdentity, TrustAnchors, UploadCheck,
 };
 use rand::SeedableRng as _;
 use time::macros::datetime;
@@ -88,11 +88,14 @@ fn pkcs12_refusals_are_typed() {
     let err = |b: &[u8]| PushIdentity::from_pkcs12(b, "secret").unwrap_err();
     assert_eq!(
         err(id!("no_key.p12")),
-        IdentityError::Pkcs12(Pkcs12Error::NoKey)
+        // A missing key is the same fact in a .p12 and in a PEM bundle.
+        IdentityError::Key(KeyError::NoKey)
     );
     assert_eq!(
         err(id!("no_certificate.p12")),
-        IdentityError::Pkcs12(Pkcs12Error::NoCertificate)
+        IdentityError::Certificate(ParseError::Input(InputError::NotFound {
+            expected: InputItem::Certificate
+        }))
     );
     assert_eq!(
         err(id!("no_mac.p12")),
@@ -124,6 +127,27 @@ fn micromdm_legacy_p12_decodes_and_is_refused_for_its_missing_topic() {
         PushIdentity::from_pkcs12(b64, "wrong").unwrap_err(),
         IdentityError::Pkcs12(Pkcs12Error::WrongPassword)
     );
+}
+
+/// What `to_pkcs12` writes, byte for byte: the committed files were written
+/// by `examples/write_identity.rs` from the same identity, password and
+/// seeded RNG (`make_identity.sh`), and openssl read them (above).
+#[test]
+fn the_crate_writes_the_committed_pkcs12_bytes() {
+    let cert = PushCertificate::parse(pki!("push_b.pem")).unwrap();
+    let key = PrivateKey::parse(pki!("customer_b.key")).unwrap();
+    let identity = PushIdentity::new(cert, key).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(12);
+    for (profile, committed) in [
+        (Pkcs12Profile::Modern, id!("written_by_crate_modern.p12")),
+        (Pkcs12Profile::Legacy, id!("written_by_crate_legacy.p12")),
+    ] {
+        let p12 = identity.to_pkcs12("secret", profile, &mut rng).unwrap();
+        assert!(
+            p12 == committed,
+            "{profile:?} differs from the committed file"
+        );
+    }
 }
 
 #[test]
@@ -166,11 +190,11 @@ fn crate_round_trips_both_profiles_and_pem_bundles() {
     .concat();
     assert_eq!(
         PushIdentity::from_pem_bundle(&two).unwrap_err(),
-        IdentityError::SeveralKeys
+        IdentityError::Key(KeyError::SeveralKeys)
     );
     assert_eq!(
         PushIdentity::from_pem_bundle(pki!("push_b.pem")).unwrap_err(),
-        IdentityError::NoKey
+        IdentityError::Key(KeyError::NoKey)
     );
     let mismatched = [pki!("push_b.pem"), pki!("customer_a.key")].concat();
     let err = PushIdentity::from_pem_bundle(&mismatched).unwrap_err();

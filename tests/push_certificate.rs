@@ -1,6 +1,6 @@
 //! Reading push certificates in the forms customers deliver them.
 
-use mdm_push_cert::{InputError, InputItem, ParseError, PushCertificate, TopicError};
+use mdm_push_cert::{InputError, InputItem, KeyError, ParseError, PushCertificate, TopicError};
 use time::macros::datetime;
 
 macro_rules! pki {
@@ -130,7 +130,7 @@ fn refusals() {
         (
             "rsa 1024",
             pki!("push_rsa1024.pem"),
-            ParseError::KeyTooSmall { bits: 1024 },
+            ParseError::Key(KeyError::TooSmall { bits: 1024 }),
         ),
         (
             "csr",

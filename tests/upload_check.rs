@@ -232,12 +232,13 @@ fn marker_requirement_can_be_relaxed() {
 }
 
 #[test]
-fn expected_key_from_an_rsa_public_key() {
-    use rsa::pkcs8::DecodePublicKey as _;
+fn expected_key_from_another_librarys_public_key() {
+    // The `rsa` crate's key, handed over as SubjectPublicKeyInfo DER.
+    use rsa::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
     let key = rsa::PublicKey::from_public_key_der(pki!("customer_b.spki.der")).unwrap();
     let check = UploadCheck::new(datetime!(2025-12-28 12:00 UTC))
         .trust_anchors(anchors())
-        .expected_rsa_public_key(&key);
+        .expected_public_key(key.to_public_key_der().unwrap().as_bytes());
     assert!(check.check(pki!("push_b.pem")).is_ok());
     assert_eq!(
         code(check.check(pki!("push_old_key.pem"))),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use mdm_push_cert::{
     Lang, PrivateKey, PushCertificate, PushCsr, PushIdentity, SignedRequest, Topic, UploadCheck,
 };
-use serde_json::json;
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::{Fatal, LangArg, PasswordArgs, TrustArgs, lang_or, now_or, parse_time, read, rfc3339};
@@ -30,12 +30,23 @@ pub(crate) struct Args {
     /// The instant of the check (RFC 3339); default: now.
     #[arg(long, value_parser = parse_time)]
     now: Option<OffsetDateTime>,
-    /// Language of the message; default: Japanese when LANG starts with "ja", else English.
+    /// Language of the message; default: from the locale (LC_ALL, LC_MESSAGES, LANG: Japanese for ja, else English).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+}
+
+impl Args {
+    /// The files the command reads.
+    pub(crate) fn inputs(&self) -> Vec<&Path> {
+        let mut v = vec![self.cert.as_path(), self.request.as_path()];
+        v.extend(self.previous.as_deref());
+        v.extend(self.password.inputs());
+        v.extend(self.trust.inputs());
+        v
+    }
 }
 
 pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
@@ -96,10 +107,12 @@ fn expect_request(
     {
         return Ok(check.expected_public_key(key.spki_der()));
     }
-    use mdm_push_cert::rsa::pkcs8::DecodePublicKey as _;
+    use rsa::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
     let text = String::from_utf8_lossy(&bytes);
-    if let Ok(key) = mdm_push_cert::rsa::PublicKey::from_public_key_pem(text.trim()) {
-        return Ok(check.expected_rsa_public_key(&key));
+    if let Ok(key) = rsa::PublicKey::from_public_key_pem(text.trim())
+        && let Ok(spki) = key.to_public_key_der()
+    {
+        return Ok(check.expected_public_key(spki.as_bytes()));
     }
     Err(Fatal::file(
         path,
@@ -133,30 +146,31 @@ fn report_check(
             .map(|i| i.certificate().clone()),
         (Err(_), None) => as_certificate.ok(),
     };
-    let status = shown.as_ref().map(|c| c.expiry(check.now()).status());
     if as_json {
-        let (code, message, remedy, detail) = match &result {
-            Ok(_) => (None, None, None, None),
-            Err(e) => (
-                Some(e.code()),
-                Some(e.message(lang)),
-                Some(e.remedy(lang)),
-                Some(e.detail()),
-            ),
+        // The library's `ErrorResponse` as it serializes, its fields `null`
+        // when the upload is accepted; then the tool's own keys.
+        let error = match &result {
+            Ok(_) => None,
+            Err(e) => Some(e.to_response(lang)),
         };
-        outln!(
-            "{}",
-            json!({
-                "ok": result.is_ok(),
-                "code": code,
-                "message": message,
-                "remedy": remedy,
-                "detail": detail,
-                "topic": shown.as_ref().map(|c| c.topic().as_str()),
-                "not_after": shown.as_ref().map(|c| rfc3339(c.not_after())),
-                "status": status,
-            })
-        );
+        let mut object = match serde_json::to_value(&error) {
+            Ok(Value::Object(fields)) => fields,
+            _ => ["code", "message", "remedy", "detail"]
+                .into_iter()
+                .map(|k| (k.to_owned(), Value::Null))
+                .collect(),
+        };
+        object.insert("ok".into(), result.is_ok().into());
+        // What the library's summary of the certificate says, when it
+        // could be read.
+        let summary = shown
+            .as_ref()
+            .and_then(|c| serde_json::to_value(c.summary(check.now())).ok());
+        for key in ["topic", "not_after", "status"] {
+            let value = summary.as_ref().and_then(|s| s.get(key));
+            object.insert(key.into(), value.cloned().unwrap_or(Value::Null));
+        }
+        outln!("{}", Value::Object(object));
         return u8::from(result.is_err());
     }
     match &result {

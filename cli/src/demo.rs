@@ -1,10 +1,26 @@
-//! The renewal lifecycle, end to end, on the library's stand-in Apple (feature `testing`).
+//! `demo`: the renewal lifecycle, end to end, on the library's stand-in
+//! Apple (its feature `testing`). Only in a build with the tool's `demo`
+//! feature: a production build carries no stand-in Apple.
 
 use mdm_push_cert::testing::StandInApple;
 use mdm_push_cert::{CsrBuilder, Lang, SignedRequest, UploadCheck};
 use time::{Duration, OffsetDateTime};
 
-use crate::{Fatal, rfc3339};
+use crate::{Fatal, LangArg, lang_or, now_or, parse_time, rfc3339};
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The instant the demo renewal happens (RFC 3339); default: now.
+    #[arg(long, value_parser = parse_time)]
+    now: Option<OffsetDateTime>,
+    /// Language of the messages; default: from the locale (LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+}
+
+pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
+    lifecycle(now_or(args.now), lang_or(args.lang)).map(|()| 0)
+}
 
 /// The stand-in Apple's seed: the demo's CAs, vendor and customer keys are
 /// the same on every run.
@@ -20,7 +36,7 @@ fn step(n: u32, title: &str) {
 
 /// Runs the lifecycle: registration a year before `now`, renewal at `now`,
 /// then the three classic mistakes.
-pub(crate) fn run(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
+fn lifecycle(now: OffsetDateTime, lang: Lang) -> Result<(), Fatal> {
     let mut rng = rand::rng();
     let apple = StandInApple::try_new(SEED).map_err(fail)?;
     let anchors = apple.anchors();

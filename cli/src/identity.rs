@@ -1,10 +1,10 @@
 //! `identity`: the push certificate paired with its key, as a PEM bundle or PKCS#12.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use mdm_push_cert::{KeyFormat, Pkcs12Profile, PushCertificate, PushIdentity};
 
-use crate::{Fatal, PasswordArgs, read, read_key, write_private};
+use crate::{Fatal, PasswordArgs, check_new_file, read, read_key, write_private};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -30,6 +30,15 @@ pub(crate) struct Args {
     password: PasswordArgs,
 }
 
+impl Args {
+    /// The files the command reads.
+    pub(crate) fn inputs(&self) -> Vec<&Path> {
+        let mut v = vec![self.cert.as_path(), self.key.as_path()];
+        v.extend(self.password.inputs());
+        v
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
     let Args {
         cert,
@@ -40,6 +49,9 @@ pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
         legacy,
         password,
     } = args;
+    if let Some(path) = out.as_ref().or(p12.as_ref()) {
+        check_new_file(path)?;
+    }
     let certificate = PushCertificate::parse(&read(&cert)?).map_err(|e| Fatal::file(&cert, e))?;
     let private = read_key(&key, &password)?;
     let identity = PushIdentity::new(certificate, private).map_err(|e| Fatal::file(&key, e))?;

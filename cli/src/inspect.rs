@@ -1,12 +1,17 @@
-//! `inspect`: a push certificate, a `.p12` push identity or a signedCSR file.
+//! `inspect`: a push certificate, a `.p12` push identity or a signedCSR file;
+//! with `--checkend`, whether a certificate is still valid then.
 
 use std::path::{Path, PathBuf};
 
 use mdm_push_cert::{PUSH_MARKER_OID, PushCertificate, PushIdentity, SignedRequest, TrustAnchors};
-use serde_json::json;
+use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use crate::{Fatal, PasswordArgs, TrustArgs, now_or, parse_time, read, rfc3339, verify_request};
+use crate::checkend::{self, Judged};
+use crate::{
+    Fatal, PASSWORD_OPTIONS, PasswordArgs, TrustArgs, now_or, parse_time, read, rfc3339,
+    verify_request,
+};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -22,9 +27,34 @@ pub(crate) struct Args {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// Say only whether the certificate is still valid SECONDS after --now:
+    /// exit 0 if so, 1 if it will have expired by then, has expired or is
+    /// not yet valid. Any certificate (a vendor certificate too) and a
+    /// signedCSR file's vendor certificate.
+    #[arg(long, value_name = "SECONDS", conflicts_with_all = ["anchors", "intermediates"])]
+    checkend: Option<u64>,
+}
+
+impl Args {
+    /// The files the command reads.
+    pub(crate) fn inputs(&self) -> Vec<&Path> {
+        let mut v = vec![self.file.as_path()];
+        v.extend(self.password.inputs());
+        v.extend(self.trust.inputs());
+        v
+    }
 }
 
 pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
+    if let Some(seconds) = args.checkend {
+        let judged = judged(&args.file, &args.password)?;
+        return Ok(checkend::report(
+            &judged,
+            now_or(args.now),
+            seconds,
+            args.json,
+        ));
+    }
     let anchors = args.trust.anchors()?;
     inspect(
         &args.file,
@@ -72,15 +102,49 @@ fn inspect(
         Err(e) => e,
     };
     if PushIdentity::is_pkcs12(&bytes) {
-        return Err(Fatal::file(
-            path,
-            "a PKCS#12 (.p12) file: give its password with --password-file FILE or --password-env VAR",
-        ));
+        return Err(pkcs12_needs_password(path));
     }
     match SignedRequest::parse(&bytes) {
         Ok(req) => Ok(verify_request::report(&req, anchors, now, as_json)),
         Err(_) => Err(Fatal::file(path, cert_err)),
     }
+}
+
+fn pkcs12_needs_password(path: &Path) -> Fatal {
+    Fatal::file(
+        path,
+        format!("a PKCS#12 (.p12) file: give its password with {PASSWORD_OPTIONS}"),
+    )
+}
+
+/// The certificate `--checkend` judges: a push certificate (alone or a
+/// `.p12` push identity's), a signedCSR file's vendor certificate, or any
+/// other certificate (a vendor certificate).
+fn judged(path: &Path, password: &PasswordArgs) -> Result<Judged, Fatal> {
+    let bytes = read(path)?;
+    let cert_err = match PushCertificate::parse(&bytes) {
+        Ok(c) => return Ok(Judged::push(&c, false)),
+        Err(e) => e,
+    };
+    if PushIdentity::is_pkcs12(&bytes) {
+        let pass = password.get()?.ok_or_else(|| pkcs12_needs_password(path))?;
+        let identity =
+            PushIdentity::from_pkcs12(&bytes, &pass).map_err(|e| Fatal::file(path, e))?;
+        return Ok(Judged::push(identity.certificate(), true));
+    }
+    if let Ok(req) = SignedRequest::parse(&bytes) {
+        return req
+            .chain_der()
+            .first()
+            .and_then(|der| Judged::other(der, true))
+            .ok_or_else(|| {
+                Fatal::file(
+                    path,
+                    "the signedCSR file's vendor certificate cannot be read",
+                )
+            });
+    }
+    Judged::other(&bytes, false).ok_or_else(|| Fatal::file(path, cert_err))
 }
 
 /// What the file held: the `kind` of the JSON object.
@@ -112,25 +176,22 @@ fn print_certificate(
     // The certification path at `now`, root first, or why there is none.
     let path = anchors.path_to(c, now);
     if as_json {
-        outln!(
-            "{}",
-            json!({
-                "kind": kind.as_str(),
-                "topic": c.topic().as_str(),
-                "subject": c.subject(),
-                "issuer": c.issuer(),
-                "serial": c.serial_hex(),
-                "not_before": rfc3339(c.not_before()),
-                "not_after": rfc3339(c.not_after()),
-                "status": expiry.status(),
-                "days_remaining": expiry.days_remaining(),
-                "key_bits": c.key_bits(),
-                "sha256": c.sha256_fingerprint_hex(),
-                "push_marker": c.has_push_marker(),
-                "path": path.as_ref().ok(),
-                "path_error": path.as_ref().err().map(ToString::to_string),
-            })
-        );
+        // The library's summary as it serializes, then the tool's own keys.
+        let mut object = match serde_json::to_value(c.summary(now)) {
+            Ok(Value::Object(fields)) => fields,
+            _ => serde_json::Map::new(),
+        };
+        let extra = json!({
+            "kind": kind.as_str(),
+            "key_bits": c.key_bits(),
+            "push_marker": c.has_push_marker(),
+            "path": path.as_ref().ok(),
+            "path_error": path.as_ref().err().map(ToString::to_string),
+        });
+        if let Value::Object(extra) = extra {
+            object.extend(extra);
+        }
+        outln!("{}", Value::Object(object));
         return;
     }
     outln!("topic:          {}", c.topic());

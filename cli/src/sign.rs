@@ -1,11 +1,11 @@
 //! `sign`: the vendor's signature over a customer CSR, as a signedCSR file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use mdm_push_cert::{PrivateKey, PushCsr, VendorSigner};
+use mdm_push_cert::{PushCsr, VendorSigner};
 use time::OffsetDateTime;
 
-use crate::{Fatal, anchors_for, now_or, parse_time, read};
+use crate::{Fatal, PasswordArgs, anchors_for, now_or, parse_time, read, read_key};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -15,9 +15,11 @@ pub(crate) struct Args {
     /// The MDM vendor certificate.
     #[arg(long)]
     vendor_cert: PathBuf,
-    /// The MDM vendor private key.
+    /// The MDM vendor private key (PKCS#8 or PKCS#1; encrypted ones need a password option).
     #[arg(long)]
     vendor_key: PathBuf,
+    #[command(flatten)]
+    password: PasswordArgs,
     /// Intermediates and root (PEM) replacing Apple's embedded chain.
     #[arg(long, conflicts_with = "intermediates")]
     chain: Option<PathBuf>,
@@ -32,18 +34,33 @@ pub(crate) struct Args {
     xml: bool,
 }
 
+impl Args {
+    /// The files the command reads.
+    pub(crate) fn inputs(&self) -> Vec<&Path> {
+        let mut v = vec![
+            self.csr.as_path(),
+            self.vendor_cert.as_path(),
+            self.vendor_key.as_path(),
+        ];
+        v.extend(self.chain.as_deref());
+        v.extend(self.intermediates.iter().map(PathBuf::as_path));
+        v.extend(self.password.inputs());
+        v
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<u8, Fatal> {
     let Args {
         csr,
         vendor_cert,
         vendor_key,
+        password,
         chain,
         intermediates,
         now,
         xml,
     } = args;
-    let key_bytes = read(&vendor_key)?;
-    let key = PrivateKey::parse(&key_bytes).map_err(|e| Fatal::file(&vendor_key, e))?;
+    let key = read_key(&vendor_key, &password)?;
     let cert_bytes = read(&vendor_cert)?;
     let now = now_or(now);
     let signer = match chain {

@@ -1,6 +1,6 @@
 //! `verify-request`: a signedCSR file verified as Apple's portal would.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use mdm_push_cert::{SignedRequest, TrustAnchors};
 use serde_json::json;
@@ -20,6 +20,15 @@ pub(crate) struct Args {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+}
+
+impl Args {
+    /// The files the command reads.
+    pub(crate) fn inputs(&self) -> Vec<&Path> {
+        let mut v = vec![self.file.as_path()];
+        v.extend(self.trust.inputs());
+        v
+    }
 }
 
 pub(crate) fn run(args: Args) -> Result<u8, Fatal> {

@@ -330,10 +330,3 @@ pub fn client_config(
     config.alpn_protocols = vec![ALPN_H2.to_vec()];
     Ok(config)
 }
-
-/// The aws-lc-rs crypto provider rustls offers (features `rustls` and
-/// `aws-lc-rs`): the same native backend the crate's RSA uses.
-#[cfg(feature = "aws-lc-rs")]
-pub fn aws_lc_rs_provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
-}

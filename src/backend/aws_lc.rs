@@ -1,20 +1,71 @@
-//! RSA PKCS#1 v1.5 verification through AWS-LC (features `aws-lc-rs` and
-//! `fips`).
+//! The native backend (features `aws-lc-rs` and `fips`): RSA signing and
+//! PKCS#1 v1.5 verification through AWS-LC.
 //!
-//! A key is read once, by the crate's own DER reader, under the rules the
-//! `rsa` crate applies on the default backend, so both backends accept the
-//! same keys and give the same verdicts. AWS-LC's parsed key is made on the
-//! first verification with each digest and kept (aws-lc-rs binds a parsed
-//! key to one algorithm); its Montgomery context is cached inside AWS-LC
-//! after the first use.
+//! A private key is read by the `rsa` crate, as on the default backend, and
+//! handed to AWS-LC once as PKCS#1 DER. A public key is read once, by the
+//! crate's own DER reader, under the rules the `rsa` crate applies on the
+//! default backend, so both backends accept the same keys and give the same
+//! verdicts. AWS-LC's parsed key is made on the first verification with each
+//! digest and kept (aws-lc-rs binds a parsed key to one algorithm); its
+//! Montgomery context is cached inside AWS-LC after the first use.
 
 use std::sync::OnceLock;
 
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaParameters};
+use rand_core::CryptoRng;
+use rsa::pkcs1::EncodeRsaPrivateKey as _;
 
-use super::DigestAlgorithm;
 use crate::asn1::{self, tag};
+use crate::digest::DigestAlgorithm;
 use crate::oids;
+
+/// An RSA private key loaded into AWS-LC, which signs, beside the `rsa`
+/// crate's key, which the crate reads and writes files with.
+#[derive(Clone)]
+pub(crate) struct SigningKey {
+    rsa: rsa::PrivateKey,
+    native: aws_lc_rs::rsa::KeyPair,
+}
+
+impl SigningKey {
+    /// Hands `key` to AWS-LC as PKCS#1 DER (zeroized when dropped); AWS-LC
+    /// parses and validates it once, here. `None` if AWS-LC refuses it.
+    pub(crate) fn new(key: rsa::PrivateKey) -> Option<Self> {
+        let der = key.to_pkcs1_der().ok()?;
+        let native = aws_lc_rs::rsa::KeyPair::from_der(der.as_bytes()).ok()?;
+        Some(Self { rsa: key, native })
+    }
+
+    /// The key as the `rsa` crate holds it.
+    pub(crate) fn rsa(&self) -> &rsa::PrivateKey {
+        &self.rsa
+    }
+
+    /// RSASSA-PKCS1-v1_5 with SHA-256 ([RFC 8017 §8.2.1]), by AWS-LC: the
+    /// same bytes as the default backend's (the scheme is deterministic).
+    /// AWS-LC blinds with its own DRBG; `rng` is unused.
+    ///
+    /// [RFC 8017 §8.2.1]: https://datatracker.ietf.org/doc/html/rfc8017#section-8.2.1
+    pub(crate) fn sign_sha256<R: CryptoRng + ?Sized>(
+        &self,
+        message: &[u8],
+        _rng: &mut R,
+    ) -> Option<Vec<u8>> {
+        let mut signature = vec![0; self.native.public_modulus_len()];
+        // aws-lc-rs takes a `SecureRandom` for ring compatibility and ignores
+        // it for PKCS#1 v1.5; nothing is drawn from it.
+        let unused = aws_lc_rs::rand::SystemRandom::new();
+        self.native
+            .sign(
+                &signature::RSA_PKCS1_SHA256,
+                &unused,
+                message,
+                &mut signature,
+            )
+            .ok()?;
+        Some(signature)
+    }
+}
 
 /// The modulus sizes the `rsa` crate accepts (`PublicKey::MIN_SIZE` and
 /// `MAX_SIZE`), kept here so both backends refuse the same keys.
@@ -404,7 +455,7 @@ mod tests {
         let mut accepted = 0;
         for s in &spkis {
             let ours = RsaVerifier::from_spki(s).map(|k| k.bits());
-            assert_eq!(ours, accepted_by_rsa(s), "{}", crate::signature::hex(s));
+            assert_eq!(ours, accepted_by_rsa(s), "{}", crate::display::hex(s));
             accepted += usize::from(ours.is_some());
         }
         assert!(accepted > 10, "{accepted} of {}", spkis.len());
