@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 jobs=${JOBS:-1}
-targets=(${TARGETS:-push_certificate anchors upload_check signed_request csr topic encrypted_key pkcs12})
+targets=(${TARGETS:-push_certificate anchors upload_check signed_request csr topic encrypted_key pkcs12 apns_outcome apns_push})
 if [ "${FUZZ_TOOLCHAIN:-stable}" = nightly ]; then
     fuzz=(cargo +nightly fuzz)
 else

@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pki="$root/tests/fixtures/pki"
 c="$root/fuzz/corpus"
-mkdir -p "$c"/{push_certificate,upload_check,signed_request,csr,topic,anchors,encrypted_key,pkcs12}
+mkdir -p "$c"/{push_certificate,upload_check,signed_request,csr,topic,anchors,encrypted_key,pkcs12,apns_outcome,apns_push}
 for f in "$pki"/push_*.pem "$pki"/push_b.der "$pki"/*.pem "$pki"/truncated.der "$pki"/garbage.txt \
          "$root"/tests/fixtures/thirdparty/*.pem "$root"/src/apple-certs/*.cer; do
     cp "$f" "$c/push_certificate/seed-$(basename "$f")"
@@ -57,4 +57,39 @@ for t in com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e-9f10-2a3b4c5d6e7f com.apple.
          com.apple.mgmt.External.ü "" com.example.push.6c1b2f9e; do
     printf '%s' "$t" >"$c/topic/seed-$i"; i=$((i + 1))
 done
+# APNs answers, one per documented status and reason, and GOAWAY / TLS alert
+# forms; tokens and PushMagic values (first line, rest).
+python3 - "$c" <<'PY'
+import pathlib, sys
+c = pathlib.Path(sys.argv[1])
+reasons = [(400, r) for r in "BadCollapseId BadDeviceToken BadExpirationDate BadMessageId BadPriority BadTopic DeviceTokenNotForTopic DuplicateHeaders IdleTimeout InvalidPushType MissingDeviceToken MissingTopic PayloadEmpty TopicDisallowed".split()]
+reasons += [(403, r) for r in "BadCertificate BadCertificateEnvironment ExpiredProviderToken Forbidden InvalidProviderToken MissingProviderToken UnrelatedKeyIdInToken BadEnvironmentKeyIdInToken".split()]
+reasons += [(404, "BadPath"), (405, "MethodNotAllowed"), (410, "ExpiredToken"), (410, "Unregistered"), (413, "PayloadTooLarge"),
+            (429, "TooManyProviderTokenUpdates"), (429, "TooManyRequests"), (500, "InternalServerError"), (503, "ServiceUnavailable"), (503, "Shutdown")]
+out = c / "apns_outcome"
+for status, reason in reasons:
+    body = '{"reason":"%s"%s}' % (reason, ',"timestamp":1764579600000' if status == 410 else "")
+    (out / f"seed-{status}-{reason}").write_text(f"{status}\napns-id: eabeae54-14a8-11e5-b60b-1697f925ec7b\n\n{body}")
+(out / "seed-200").write_text("200\napns-id: eabeae54-14a8-11e5-b60b-1697f925ec7b\n\n")
+(out / "seed-429-retry-after").write_text('429\nretry-after: 120\n\n{"reason":"TooManyRequests"}')
+(out / "seed-503-retry-date").write_text("503\r\nretry-after: Wed, 21 Oct 2026 07:28:00 GMT\r\n\r\n")
+(out / "seed-goaway-environment").write_text('goaway\n{"reason":"BadCertificateEnvironment"}')
+(out / "seed-goaway-empty").write_text("goaway\n")
+(out / "seed-alert-45").write_text("alert 45")
+(out / "seed-alert-48").write_text("alert 48")
+(out / "seed-400-escapes").write_text('400\n\n{"reason":"\\u0042adDeviceToken","x":[1,{"y":null}],"timestamp":-1.5e3}')
+out = c / "apns_push"
+token = "00fc13adff785122b4ad28809a3420982341241421348097878e577c991de8f0"
+for i, (t, m) in enumerate([
+    (token, "5D0B0B4D-6A1B-4B8E-9F10-2A3B4C5D6E7F"),
+    (token.upper(), "eabeae54-14a8-11e5-b60b-1697f925ec7b"),
+    ("ab" * 8, "x"),
+    ("ab" * 100, "a b"),
+    ("ab" * 101, ' padded '),
+    ("<740f4707 bebcf74f>", 'a"b'),
+    (token, "https://127.0.0.1:8443"),
+    ("", ""),
+]):
+    (out / f"seed-{i}").write_text(f"{t}\n{m}")
+PY
 echo "corpus seeded under $c"

@@ -14,6 +14,7 @@
     clippy::unimplemented
 )]
 
+pub mod apns;
 mod asn1;
 mod backend;
 mod certificate;
@@ -50,7 +51,10 @@ mod vendor_signer;
 // The foreign crates whose types appear in the public API, so a caller
 // names exactly the versions this crate was built with.
 pub use der::asn1::ObjectIdentifier;
+pub use http;
 pub use rand_core;
+#[cfg(feature = "rustls")]
+pub use rustls;
 #[cfg(feature = "rustls")]
 pub use rustls_pki_types;
 pub use time;

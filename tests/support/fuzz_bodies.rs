@@ -195,6 +195,156 @@ pub(crate) fn pkcs12(data: &[u8]) {
     let _ = UploadCheck::new(datetime!(2025-12-28 12:00 UTC)).check(data);
 }
 
+/// Checks the invariants every outcome keeps.
+fn check_outcome(o: &mdm_push_cert::apns::Outcome) {
+    use mdm_push_cert::apns::{Answer, MAX_REASON_LEN, MAX_RETRY_AFTER, OutcomeKind, Reason};
+    assert_eq!(OutcomeKind::from_code(o.code()), Some(o.kind()));
+    assert_eq!(o.prunes_token(), o.kind() == OutcomeKind::DeviceGone);
+    assert_eq!(o.is_retryable(), o.retry_after().is_some());
+    assert!(o.retry_after().is_none_or(|d| d <= MAX_RETRY_AFTER));
+    for lang in [Lang::Ja, Lang::En] {
+        assert!(!o.message(lang).is_empty() && !o.remedy(lang).is_empty());
+        assert_eq!(o.to_response(lang).outcome, o.code());
+    }
+    assert!(o.to_string().starts_with(o.code()));
+    if let Some(r) = o.reason() {
+        assert!(r.name().len() <= MAX_REASON_LEN);
+        assert_eq!(&Reason::from_name(r.name()), r);
+    }
+    match o.answer() {
+        Answer::Status(200) => assert_eq!(o.kind(), OutcomeKind::Delivered),
+        Answer::Status(410) => assert_eq!(o.kind(), OutcomeKind::DeviceGone),
+        Answer::Status(429) => assert_eq!(o.kind(), OutcomeKind::RateLimited),
+        Answer::Status(500..=599) => assert_eq!(o.kind(), OutcomeKind::ApnsUnavailable),
+        Answer::Status(_) => assert_ne!(o.kind(), OutcomeKind::Delivered),
+        Answer::GoAway | Answer::TlsAlert(_) => assert!(!o.prunes_token()),
+        _ => {}
+    }
+}
+
+/// Classifying an APNs answer. The input is text: a first line `<status>`
+/// then `name: value` header lines, an empty line and the body; or
+/// `goaway` and the debug data; or `alert <n>`. Every input is also
+/// classified as GOAWAY debug data and its first byte as a TLS alert.
+pub(crate) fn apns_outcome(data: &[u8]) {
+    use mdm_push_cert::apns::{Outcome, TlsAlert};
+    use mdm_push_cert::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+    check_outcome(&Outcome::from_goaway(data));
+    check_outcome(&Outcome::from_tls_alert(TlsAlert::from_u8(
+        data.first().copied().unwrap_or_default(),
+    )));
+    let (first, rest) = match data.iter().position(|b| *b == b'\n') {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &[][..]),
+    };
+    let first = core::str::from_utf8(first)
+        .unwrap_or_default()
+        .trim_end_matches('\r');
+    if first == "goaway" {
+        check_outcome(&Outcome::from_goaway(rest));
+        return;
+    }
+    if let Some(n) = first
+        .strip_prefix("alert ")
+        .and_then(|n| n.parse::<u8>().ok())
+    {
+        let o = Outcome::from_tls_alert(TlsAlert::from_u8(n));
+        assert_eq!(o.tls_alert().map(TlsAlert::to_u8), Some(n));
+        check_outcome(&o);
+        return;
+    }
+    let Some(status) = first
+        .parse::<u16>()
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+    else {
+        return;
+    };
+    let mut headers = HeaderMap::new();
+    let mut body = rest;
+    loop {
+        let (line, after) = match body.iter().position(|b| *b == b'\n') {
+            Some(i) => (&body[..i], &body[i + 1..]),
+            None => (body, &[][..]),
+        };
+        body = after;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if let Some(colon) = line.iter().position(|b| *b == b':')
+            && let Ok(name) = HeaderName::from_bytes(&line[..colon])
+            && let Ok(value) = HeaderValue::from_bytes(line[colon + 1..].trim_ascii())
+        {
+            headers.append(name, value);
+        }
+        if body.is_empty() {
+            break;
+        }
+    }
+    let o = Outcome::from_response(status, &headers, body);
+    assert_eq!(o.status(), Some(status.as_u16()));
+    check_outcome(&o);
+}
+
+/// Parsing a device token and a PushMagic (the input's first line and the
+/// rest): each that parses prints back to itself and parses again equal;
+/// a push built from both reads back, as APNs checks it, to the same token
+/// and PushMagic, with the body exactly `{"mdm":"<PushMagic>"}`.
+pub(crate) fn apns_push(data: &[u8]) {
+    use mdm_push_cert::apns::{ApnsId, DeviceToken, Endpoint, MdmPush, PushMagic, ReceivedPush};
+    let (first, rest) = match data.iter().position(|b| *b == b'\n') {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &[][..]),
+    };
+    if let Ok(t) = DeviceToken::from_bytes(first) {
+        assert_eq!(t.as_bytes(), first);
+        assert_eq!(t.as_hex().parse::<DeviceToken>().as_ref(), Ok(&t));
+    }
+    let (Ok(token_text), Ok(magic_text)) =
+        (core::str::from_utf8(first), core::str::from_utf8(rest))
+    else {
+        return;
+    };
+    let token = token_text.parse::<DeviceToken>();
+    if let Ok(t) = &token {
+        assert_eq!(t.to_string(), token_text.to_ascii_lowercase());
+        assert_eq!(t.to_string().parse::<DeviceToken>().as_ref(), Ok(t));
+        assert_eq!(DeviceToken::from_bytes(t.as_bytes()).as_ref(), Ok(t));
+    }
+    let magic = magic_text.parse::<PushMagic>();
+    if let Ok(m) = &magic {
+        assert_eq!(m.as_str(), magic_text);
+        assert_eq!(m.to_string().parse::<PushMagic>().as_ref(), Ok(m));
+        assert!(
+            m.as_str()
+                .bytes()
+                .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+        );
+    }
+    if let Ok(id) = magic_text.parse::<ApnsId>() {
+        assert_eq!(id.as_str(), magic_text.to_ascii_lowercase());
+        assert_eq!(id.as_str().parse::<ApnsId>().as_ref(), Ok(&id));
+    }
+    if let Ok(e) = Endpoint::custom(magic_text) {
+        let _ = e.port();
+        assert!(!e.host().is_empty());
+    }
+    if let (Ok(t), Ok(m)) = (token, magic) {
+        let push = MdmPush::new(t, m, datetime!(2026-12-01 09:00 UTC));
+        let topic: Topic = "com.apple.mgmt.External.x".parse().expect("topic");
+        let request = push.to_request(&mdm_push_cert::apns::Endpoint::PRODUCTION, &topic);
+        assert_eq!(
+            request.body().as_slice(),
+            format!("{{\"mdm\":\"{magic_text}\"}}").as_bytes()
+        );
+        let got = ReceivedPush::read(&request).expect("a built push reads back");
+        assert_eq!(got.token(), push.token());
+        assert_eq!(got.push_magic(), Some(push.push_magic()));
+        assert_eq!(got.topic(), topic.as_str());
+    }
+}
+
 /// A target's name and body.
 pub(crate) type Target = (&'static str, fn(&[u8]));
 
@@ -208,4 +358,6 @@ pub(crate) const TARGETS: &[Target] = &[
     ("pkcs12", pkcs12),
     ("csr", csr),
     ("topic", topic),
+    ("apns_outcome", apns_outcome),
+    ("apns_push", apns_push),
 ];
