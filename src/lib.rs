@@ -14,6 +14,7 @@
     clippy::unimplemented
 )]
 
+#[cfg(feature = "apns")]
 pub mod apns;
 mod asn1;
 mod backend;
@@ -51,6 +52,7 @@ mod vendor_signer;
 // The foreign crates whose types appear in the public API, so a caller
 // names exactly the versions this crate was built with.
 pub use der::asn1::ObjectIdentifier;
+#[cfg(feature = "apns")]
 pub use http;
 pub use rand_core;
 #[cfg(feature = "rustls")]

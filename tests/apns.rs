@@ -4,6 +4,8 @@
 //! against `serde_json`, and (features `rustls` and `testing`) real TLS
 //! handshakes in memory in which the push identity is swapped.
 
+#![cfg(feature = "apns")]
+
 use mdm_push_cert::Topic;
 use mdm_push_cert::apns::{
     Answer, ApnsId, DeviceToken, DeviceTokenError, Endpoint, MdmPush, Outcome, OutcomeKind,

@@ -196,6 +196,7 @@ pub(crate) fn pkcs12(data: &[u8]) {
 }
 
 /// Checks the invariants every outcome keeps.
+#[cfg(feature = "apns")]
 fn check_outcome(o: &mdm_push_cert::apns::Outcome) {
     use mdm_push_cert::apns::{Answer, MAX_REASON_LEN, MAX_RETRY_AFTER, OutcomeKind, Reason};
     assert_eq!(OutcomeKind::from_code(o.code()), Some(o.kind()));
@@ -226,6 +227,7 @@ fn check_outcome(o: &mdm_push_cert::apns::Outcome) {
 /// then `name: value` header lines, an empty line and the body; or
 /// `goaway` and the debug data; or `alert <n>`. Every input is also
 /// classified as GOAWAY debug data and its first byte as a TLS alert.
+#[cfg(feature = "apns")]
 pub(crate) fn apns_outcome(data: &[u8]) {
     use mdm_push_cert::apns::{Outcome, TlsAlert};
     use mdm_push_cert::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -291,6 +293,7 @@ pub(crate) fn apns_outcome(data: &[u8]) {
 /// rest): each that parses prints back to itself and parses again equal;
 /// a push built from both reads back, as APNs checks it, to the same token
 /// and PushMagic, with the body exactly `{"mdm":"<PushMagic>"}`.
+#[cfg(feature = "apns")]
 pub(crate) fn apns_push(data: &[u8]) {
     use mdm_push_cert::apns::{ApnsId, DeviceToken, Endpoint, MdmPush, PushMagic, ReceivedPush};
     let (first, rest) = match data.iter().position(|b| *b == b'\n') {
@@ -358,6 +361,8 @@ pub(crate) const TARGETS: &[Target] = &[
     ("pkcs12", pkcs12),
     ("csr", csr),
     ("topic", topic),
+    #[cfg(feature = "apns")]
     ("apns_outcome", apns_outcome),
+    #[cfg(feature = "apns")]
     ("apns_push", apns_push),
 ];
