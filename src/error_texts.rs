@@ -499,6 +499,152 @@ fn signed_request_errors() {
     }
 }
 
+/// The `apns` module's errors: addresses, tokens, roots and the TLS set-up.
+#[cfg(feature = "apns")]
+#[test]
+fn apns_errors() {
+    use crate::apns::{ApnsIdError, DeviceTokenError, EndpointError, PushMagicError, RootsError};
+    for e in [
+        EndpointError::NotAUrl { detail: "d".into() },
+        EndpointError::UnsupportedScheme {
+            scheme: "ftp".into(),
+        },
+        EndpointError::HasPath,
+        EndpointError::HasUserInfo,
+        EndpointError::NoHost,
+        EndpointError::InvalidHost { host: "a b".into() },
+        EndpointError::InvalidPort { port: "0".into() },
+    ] {
+        let text = match &e {
+            EndpointError::NotAUrl { .. } => "the APNs base URL is not an absolute URL: d",
+            EndpointError::UnsupportedScheme { .. } => {
+                "the APNs base URL's scheme is \"ftp\"; only https (or http, for a plaintext test server) is used"
+            }
+            EndpointError::HasPath => {
+                "the APNs base URL has a path or query; give the scheme and authority only, e.g. https://host:port"
+            }
+            EndpointError::HasUserInfo => "the APNs base URL carries user information (user@host)",
+            EndpointError::NoHost => "the APNs base URL names no host",
+            EndpointError::InvalidHost { .. } => {
+                "the APNs base URL's host \"a b\" is not a DNS name or an IP address"
+            }
+            EndpointError::InvalidPort { .. } => {
+                "the APNs base URL's port \"0\" is not a number from 1 to 65535"
+            }
+        };
+        assert_text(&e, text, None);
+    }
+    for e in [
+        DeviceTokenError::Empty,
+        DeviceTokenError::NotHex {
+            found: 'g',
+            position: 3,
+        },
+        DeviceTokenError::OddLength { digits: 63 },
+        DeviceTokenError::TooShort { len: 4, min: 8 },
+        DeviceTokenError::TooLong { len: 101, max: 100 },
+    ] {
+        let text = match &e {
+            DeviceTokenError::Empty => "the device token is empty",
+            DeviceTokenError::NotHex { .. } => {
+                "the device token holds 'g' at byte 3; a token is hex digits only"
+            }
+            DeviceTokenError::OddLength { .. } => {
+                "the device token has 63 hex digits, an odd number"
+            }
+            DeviceTokenError::TooShort { .. } => {
+                "the device token is 4 bytes long, fewer than the 8 accepted"
+            }
+            DeviceTokenError::TooLong { .. } => {
+                "the device token is 101 bytes long, more than the 100 accepted"
+            }
+        };
+        assert_text(&e, text, None);
+    }
+    for e in [
+        PushMagicError::Empty,
+        PushMagicError::TooLong { len: 300, max: 256 },
+        PushMagicError::InvalidCharacter {
+            found: '"',
+            position: 2,
+        },
+        PushMagicError::SurroundingSpace,
+    ] {
+        let text = match &e {
+            PushMagicError::Empty => "the PushMagic is empty",
+            PushMagicError::TooLong { .. } => {
+                "the PushMagic is 300 bytes long, more than the 256 accepted"
+            }
+            PushMagicError::InvalidCharacter { .. } => {
+                "the PushMagic holds '\"' at byte 2, which the push body cannot carry verbatim"
+            }
+            PushMagicError::SurroundingSpace => "the PushMagic starts or ends with a space",
+        };
+        assert_text(&e, text, None);
+    }
+    let e = ApnsIdError::NotUuid;
+    match &e {
+        ApnsIdError::NotUuid => assert_text(
+            &e,
+            "the apns-id is not a canonical UUID (8-4-4-4-12 hex digits)",
+            None,
+        ),
+    }
+    let inner = InputError::Empty;
+    for e in [
+        RootsError::Input(inner.clone()),
+        RootsError::NotACertificate {
+            index: 1,
+            detail: "d".into(),
+        },
+        RootsError::TooMany { max: 64 },
+    ] {
+        let (text, wrapped) = match &e {
+            RootsError::Input(_) => (
+                "the root certificates could not be read: the file is empty",
+                Some(inner.to_string()),
+            ),
+            RootsError::NotACertificate { .. } => {
+                ("root certificate 1 is not an X.509 certificate: d", None)
+            }
+            RootsError::TooMany { .. } => ("more than 64 root certificates", None),
+        };
+        assert_text(&e, text, wrapped);
+    }
+}
+
+/// The TLS set-up's errors (features `apns` and `rustls`).
+#[cfg(all(feature = "apns", feature = "rustls"))]
+#[test]
+fn apns_tls_errors() {
+    use crate::apns::{ApnsTlsError, RootsError};
+    let identity = IdentityError::Key(KeyError::NoKey);
+    let roots = RootsError::TooMany { max: 64 };
+    for e in [
+        ApnsTlsError::Identity(identity.clone()),
+        ApnsTlsError::UnusableKey { detail: "d".into() },
+        ApnsTlsError::Roots(roots.clone()),
+        ApnsTlsError::Provider { detail: "d".into() },
+    ] {
+        let (text, wrapped) = match &e {
+            ApnsTlsError::Identity(_) => (
+                format!("the push identity could not be exported: {identity}"),
+                Some(identity.to_string()),
+            ),
+            ApnsTlsError::UnusableKey { .. } => (
+                "the crypto provider cannot use the push identity's key: d".to_owned(),
+                None,
+            ),
+            ApnsTlsError::Roots(_) => (roots.to_string(), Some(roots.to_string())),
+            ApnsTlsError::Provider { .. } => (
+                "the crypto provider cannot make a TLS client configuration: d".to_owned(),
+                None,
+            ),
+        };
+        assert_text(&e, &text, wrapped);
+    }
+}
+
 /// The certificate-reading, trust and upload errors.
 mod certificate_and_upload {
 

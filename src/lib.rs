@@ -108,5 +108,17 @@ const _: () = {
         assert::<crate::vendor_signer::VendorError>,
         #[cfg(feature = "testing")]
         assert::<crate::testing::StandInError>,
+        #[cfg(feature = "apns")]
+        assert::<crate::apns::EndpointError>,
+        #[cfg(feature = "apns")]
+        assert::<crate::apns::DeviceTokenError>,
+        #[cfg(feature = "apns")]
+        assert::<crate::apns::PushMagicError>,
+        #[cfg(feature = "apns")]
+        assert::<crate::apns::ApnsIdError>,
+        #[cfg(feature = "apns")]
+        assert::<crate::apns::RootsError>,
+        #[cfg(all(feature = "apns", feature = "rustls"))]
+        assert::<crate::apns::ApnsTlsError>,
     ];
 };
