@@ -188,14 +188,27 @@ pub(crate) fn decrypt_pkcs8(
     check_work(params)?;
     // A wrong key shows as bad padding (or a bad tag), almost always; else
     // as a key that does not decode, checked by the caller.
-    let len = params.encryption.key_size();
-    let key = derive_key(&params.kdf, password, len).ok_or(EncryptionError::WrongPassword)?;
-    let key = key.get(..len).ok_or(EncryptionError::WrongPassword)?;
     let mut plain = Zeroizing::new(info.encrypted_data.as_bytes().to_vec());
-    let len = decrypt_in_place(params.encryption, key, &mut plain)
+    let len = pbes2_decrypt_in_place(params, password, &mut plain)
         .ok_or(EncryptionError::WrongPassword)?;
     plain.truncate(len);
     Ok(plain)
+}
+
+/// PBES2 decryption in place ([RFC 8018 §6.2]) with the key derived here,
+/// in a zeroizing buffer (`pkcs5`'s own keeps its derived key unwiped):
+/// the plaintext's length, or `None` for a wrong password or parameters
+/// this module does not run. The caller bounds the work first.
+///
+/// [RFC 8018 §6.2]: https://datatracker.ietf.org/doc/html/rfc8018#section-6.2
+pub(crate) fn pbes2_decrypt_in_place(
+    params: &pbes2::Parameters,
+    password: &[u8],
+    buf: &mut [u8],
+) -> Option<usize> {
+    let len = params.encryption.key_size();
+    let key = derive_key(&params.kdf, password, len)?;
+    decrypt_in_place(params.encryption, key.get(..len)?, buf)
 }
 
 /// Encrypts PKCS#8 DER as an `EncryptedPrivateKeyInfo` with PBES2:

@@ -294,10 +294,9 @@ fn decrypt(
             });
         }
         let mut plain = Zeroizing::new(ciphertext.to_vec());
-        let len = params
-            .decrypt_in_place(password.as_bytes(), &mut plain)
-            .map_err(|_| Pkcs12Error::BadContent)?
-            .len();
+        let len =
+            crate::key_encryption::pbes2_decrypt_in_place(&params, password.as_bytes(), &mut plain)
+                .ok_or(Pkcs12Error::BadContent)?;
         plain.truncate(len);
         return Ok(plain);
     }
