@@ -307,9 +307,11 @@ fn load(
 }
 
 /// A rustls client configuration for APNs: `provider`'s TLS 1.3 and 1.2
-/// (APNs takes "TLS 1.2 or later"), the server `roots`, ALPN `h2` only, and
-/// the client certificate from `resolver` (a [`SwappableIdentity`] or a
-/// [`CurrentIdentity`]). Connect with [`Endpoint::server_name`](crate::apns::Endpoint::server_name).
+/// (APNs takes "TLS 1.2 or later"), the server `roots`, ALPN `h2` only, the
+/// client certificate from `resolver` (a [`SwappableIdentity`] or a
+/// [`CurrentIdentity`]), and no session resumption: a resumed session
+/// keeps the client certificate of the session it resumes, so after a
+/// swap APNs would still see the previous certificate. Connect with [`Endpoint::server_name`](crate::apns::Endpoint::server_name).
 ///
 /// # Errors
 /// [`ApnsTlsError::Roots`] for an unusable root, [`ApnsTlsError::Provider`]
@@ -328,5 +330,9 @@ pub fn client_config(
         .with_root_certificates(store)
         .with_client_cert_resolver(resolver);
     config.alpn_protocols = vec![ALPN_H2.to_vec()];
+    // A resumed session is authenticated by the certificate of the session
+    // it resumes: after a swap, the server would still see the previous
+    // certificate (found by the stand-in APNs). Every handshake is full.
+    config.resumption = rustls::client::Resumption::disabled();
     Ok(config)
 }
