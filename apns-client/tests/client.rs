@@ -350,7 +350,7 @@ async fn refused_certificates_are_typed_and_not_retried() {
     );
     let outcome = w.client().push_now(token.clone(), magic()).await;
     assert_eq!(outcome.code(), "certificate_revoked", "{outcome}");
-    assert_eq!(outcome.nearest_upload_code().is_some(), true);
+    assert!(outcome.nearest_upload_code().is_some());
 
     // The client does not trust the server: the embedded roots.
     let outcome = ApnsClient::builder(&w.identity)

@@ -5,8 +5,9 @@
 //! One module per command; this file holds the command line, the dispatch
 //! and what the commands share (reading files, passwords, anchors, output).
 //!
-//! Exit codes: 0 success (accepted, verified, still valid); 1 rejected, not
-//! verified, or expiring within `--checkend`; 2 usage error or unreadable file.
+//! Exit codes: 0 success (accepted, verified, still valid, delivered); 1
+//! rejected, not verified, expiring within `--checkend`, or refused by APNs;
+//! 2 usage error or unreadable file.
 
 /// Writes a line to standard output. A closed pipe (`| head`) is not an
 /// error worth a panic: the rest of the output is dropped.
@@ -33,6 +34,7 @@ mod demo;
 mod identity;
 mod inspect;
 mod manual;
+mod push;
 mod sign;
 mod verify_request;
 
@@ -83,6 +85,13 @@ enum Command {
     /// --out, or a PKCS#12 file with --p12. New files get mode 0600 and are
     /// never overwritten.
     Identity(identity::Args),
+    /// Send an MDM push to a device through APNs with the push identity.
+    /// Exit 0 when APNs accepted it (delivered), 1 for any other outcome.
+    Push(push::PushArgs),
+    /// Prove that APNs accepts the push certificate: a push to a token no
+    /// device holds, which APNs answers BadDeviceToken after accepting the
+    /// certificate. Exit 0 when accepted, 1 when refused.
+    Probe(push::ProbeArgs),
     /// Run the whole renewal lifecycle on the demo PKI (the library's
     /// stand-in Apple).
     #[cfg(feature = "demo")]
@@ -103,6 +112,8 @@ impl Command {
             Self::Sign(a) => a.inputs(),
             Self::VerifyRequest(a) => a.inputs(),
             Self::Identity(a) => a.inputs(),
+            Self::Push(a) => a.inputs(),
+            Self::Probe(a) => a.inputs(),
             #[cfg(feature = "demo")]
             Self::Demo(_) => Vec::new(),
             Self::Completions(_) | Self::Man(_) => Vec::new(),
@@ -142,6 +153,8 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign::run(args),
         Command::VerifyRequest(args) => verify_request::run(args),
         Command::Identity(args) => identity::run(args),
+        Command::Push(args) => push::push(args),
+        Command::Probe(args) => push::probe(args),
         #[cfg(feature = "demo")]
         Command::Demo(args) => demo::run(args),
         Command::Completions(args) => manual::completions(&args),
