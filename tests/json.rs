@@ -101,7 +101,12 @@ fn the_readme_documents_each_object_once() {
     let tables = json_tables(&readme());
     assert_eq!(
         tables.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["CertificateSummary", "ErrorResponse", "Expiry"]
+        [
+            "CertificateSummary",
+            "ErrorResponse",
+            "Expiry",
+            "OutcomeResponse"
+        ]
     );
     // Every format and type the tables use is one the checker knows: an
     // unknown one is an error, whatever the value.
@@ -386,4 +391,64 @@ fn times_read_in_another_offset_are_written_back_in_utc_whole_seconds() {
     let written = serde_json::to_value(&read).unwrap();
     assert_eq!(written["not_after"], Value::String(utc));
     check_fields(&written, &fields).unwrap();
+}
+
+/// Every kind of outcome, from every kind of answer, in both languages.
+#[cfg(feature = "apns")]
+#[test]
+fn push_outcomes_are_as_documented() {
+    use mdm_push_cert::apns::{Outcome, OutcomeKind, TlsAlert};
+    use mdm_push_cert::http::{HeaderMap, StatusCode};
+
+    let fields = table("OutcomeResponse");
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "apns-id",
+        "8A3B2E45-6C1D-4E2F-9A0B-1C2D3E4F5A6B".parse().unwrap(),
+    );
+    headers.insert("retry-after", "30".parse().unwrap());
+    let mut outcomes = Vec::new();
+    for status in [200u16, 400, 403, 404, 405, 410, 413, 429, 500, 503, 302] {
+        for body in [
+            &br#"{"reason":"Unregistered","timestamp":1764579600000}"#[..],
+            br#"{"reason":"BadDeviceToken"}"#,
+            br#"{"reason":"DeviceTokenNotForTopic"}"#,
+            br#"{"reason":"BadCertificateEnvironment"}"#,
+            br#"{"reason":"BadCertificate"}"#,
+            b"",
+        ] {
+            outcomes.push(Outcome::from_response(
+                StatusCode::from_u16(status).unwrap(),
+                &headers,
+                body,
+            ));
+        }
+    }
+    for alert in [42u8, 44, 45, 48, 51, 80] {
+        outcomes.push(Outcome::from_tls_alert(TlsAlert::from_u8(alert)));
+    }
+    outcomes.push(Outcome::from_goaway(
+        br#"{"reason":"BadCertificateEnvironment"}"#,
+    ));
+    outcomes.push(Outcome::untrusted_server());
+    outcomes.push(Outcome::no_answer());
+    let mut kinds = BTreeSet::new();
+    for outcome in &outcomes {
+        for lang in [Lang::En, Lang::Ja] {
+            let json = serde_json::to_value(outcome.to_response(lang)).unwrap();
+            check_fields(&json, &fields).unwrap_or_else(|e| panic!("{outcome}: {e}"));
+            let back: mdm_push_cert::apns::OutcomeResponse = serde_json::from_value(json).unwrap();
+            assert_eq!(back, outcome.to_response(lang));
+        }
+        kinds.insert(outcome.code());
+    }
+    // Every code the table lists was written.
+    assert_eq!(
+        kinds,
+        allowed(&fields, "outcome")
+            .iter()
+            .map(String::as_str)
+            .collect()
+    );
+    assert!(OutcomeKind::from_code("delivered").is_some());
 }

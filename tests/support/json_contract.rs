@@ -6,7 +6,7 @@
 
 // README tables as a checker. A table is `| field | JSON type | format |
 // holds |` under a `###` heading that names its object in a code span. JSON
-// types: `string`, `integer`, `integer or null`, `boolean`. Formats: `—`
+// types: `string`, `string or null`, `integer`, `integer or null`, `boolean`. Formats: `—`
 // (none), `text` and `RFC 4514` (a non-empty string), `topic`, `RFC 3339
 // UTC` (`2026-12-04T01:00:00Z`), `hex, N digits`, `hex, N to M digits`
 // (lower case, whole octets), `one of `a`, `b``, `≥ 0`.
@@ -78,6 +78,7 @@ pub(crate) fn check_fields(value: &serde_json::Value, fields: &[Field]) -> Resul
 pub(crate) fn check_field(f: &Field, v: &serde_json::Value) -> Result<(), String> {
     let typed = match f.json_type.as_str() {
         "string" => v.is_string(),
+        "string or null" => v.is_null() || v.is_string(),
         "integer" => v.is_i64() || v.is_u64(),
         "integer or null" => v.is_null() || v.is_i64() || v.is_u64(),
         "boolean" => v.is_boolean(),

@@ -4,10 +4,11 @@ use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use mdm_push_cert::apns::{DeviceToken, PushMagic};
 use mdm_push_cert::time::OffsetDateTime;
 use mdm_push_cert::{InputError, Lang, MAX_INPUT_LEN, ParseError, RetryReason, UploadError};
 use serde::Serialize;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
             "/mdm/push-certificate",
             get(get_status).post(post_certificate),
         )
+        .route("/mdm/devices/{token}/push", post(post_push))
         // The library refuses anything longer than MAX_INPUT_LEN with its
         // own message; the body limit stops a larger one at the door.
         .layer(DefaultBodyLimit::max(MAX_INPUT_LEN))
@@ -44,6 +46,19 @@ struct ServerError<'a> {
     message: &'a str,
     remedy: &'a str,
     detail: String,
+}
+
+/// The HTTP status of a push's outcome: 200 delivered; 503 with
+/// `Retry-After` for a retryable one (APNs rate-limits or is down); 502
+/// for every refusal by APNs (the body's `outcome` says which).
+pub fn push_status(outcome: &mdm_push_cert::apns::Outcome) -> StatusCode {
+    if outcome.code() == "delivered" {
+        StatusCode::OK
+    } else if outcome.is_retryable() {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::BAD_GATEWAY
+    }
 }
 
 fn lang(headers: &HeaderMap) -> Lang {
@@ -214,9 +229,24 @@ async fn post_certificate(
             return upload_error(&e, upload_status(&e), lang, now);
         }
     };
-    let result = blocking(move || app.upload(&body, now)).await;
+    let upload = app.clone();
+    let result = blocking(move || upload.upload(&body, now)).await;
     match result {
-        Ok(Ok(summary)) => Json(summary).into_response(),
+        Ok(Ok(accepted)) => {
+            if let Some(identity) = &accepted.identity {
+                // The running APNs client takes the new certificate now,
+                // and APNs is asked whether it accepts it; the status
+                // shows the answer.
+                match app.use_identity(identity) {
+                    Ok(()) => {
+                        let probe = app.clone();
+                        tokio::spawn(async move { probe.probe().await });
+                    }
+                    Err(e) => eprintln!("mdm-push-cert-example-server: APNs identity: {e}"),
+                }
+            }
+            Json(accepted.summary).into_response()
+        }
         Ok(Err(e)) => upload_error(&e, upload_status(&e), lang, now),
         Err(join) => {
             let e = UploadError::retry_later(format!("the upload task failed: {join}"));
@@ -248,4 +278,68 @@ async fn get_status(State(app): State<AppState>, headers: HeaderMap) -> Response
         Ok(Err(e)) => storage_unavailable(lang, e.to_string()),
         Err(e) => storage_unavailable(lang, format!("the status task failed: {e}")),
     }
+}
+
+/// `POST /mdm/devices/{token}/push`: an MDM push to the device; the body is
+/// its PushMagic. The answer is the push's outcome (the library's
+/// `OutcomeResponse`), in the request's language.
+async fn post_push(
+    State(app): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = lang(&headers);
+    let bad_request = |detail: String| {
+        server_error(
+            StatusCode::BAD_REQUEST,
+            "bad_push_request",
+            lang,
+            (
+                "デバイスのプッシュトークンまたは PushMagic が正しくありません。",
+                "デバイスのチェックイン (TokenUpdate) で受け取った値を指定してください。",
+            ),
+            (
+                "The device's push token or PushMagic is not valid.",
+                "Send the values the device's TokenUpdate check-in gave.",
+            ),
+            detail,
+        )
+    };
+    let token: DeviceToken = match token.parse() {
+        Ok(t) => t,
+        Err(e) => return bad_request(format!("the token: {e}")),
+    };
+    let magic: PushMagic = match std::str::from_utf8(&body)
+        .map_err(|_| "the PushMagic is not UTF-8".to_owned())
+        .and_then(|s| s.trim().parse().map_err(|e| format!("the PushMagic: {e}")))
+    {
+        Ok(m) => m,
+        Err(detail) => return bad_request(detail),
+    };
+    let Some(outcome) = app.push(token, magic).await else {
+        return server_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "apns_not_configured",
+            lang,
+            (
+                "プッシュ通知を送信できません。MDM証明書が登録されていないか、APNs が設定されていません。",
+                "MDM証明書を登録してください。",
+            ),
+            (
+                "Push notifications cannot be sent: no MDM certificate is registered, or APNs is not configured.",
+                "Register the MDM certificate.",
+            ),
+            "no APNs client".to_owned(),
+        );
+    };
+    let status = push_status(&outcome);
+    let mut response = (status, Json(outcome.to_response(lang))).into_response();
+    if let Some(wait) = outcome.retry_after().filter(|_| outcome.is_retryable()) {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
+    }
+    response
 }

@@ -12,6 +12,8 @@ mod http;
 mod state;
 mod store;
 
-pub use http::{RETRY_AFTER_TRANSIENT, SIGNED_CSR_FILENAME, retry_after, router, upload_status};
-pub use state::{AppState, Clock, RequestError, ServerConfig, Status};
+pub use http::{
+    RETRY_AFTER_TRANSIENT, SIGNED_CSR_FILENAME, push_status, retry_after, router, upload_status,
+};
+pub use state::{Accepted, ApnsConfig, AppState, Clock, Probe, RequestError, ServerConfig, Status};
 pub use store::{Current, DEFAULT_BUSY_TIMEOUT, Pending, Store, StoreError};

@@ -7,9 +7,10 @@
 use std::env;
 use std::process::ExitCode;
 
+use mdm_push_cert::apns::{ApnsRoots, Endpoint};
 use mdm_push_cert::zeroize::Zeroizing;
 use mdm_push_cert::{KeyError, PrivateKey, TrustAnchors, VendorSigner};
-use mdm_push_cert_example_server::{AppState, ServerConfig, Store, router};
+use mdm_push_cert_example_server::{ApnsConfig, AppState, ServerConfig, Store, router};
 
 fn var(name: &str) -> Result<Option<String>, String> {
     match env::var(name) {
@@ -78,7 +79,25 @@ fn config() -> Result<(String, ServerConfig), String> {
     if let Some(name) = var("MDM_CUSTOMER_NAME")? {
         config.customer_name = name;
     }
+    config.apns = apns()?;
     Ok((listen, config))
+}
+
+/// Where pushes go: Apple's production APNs unless `MDM_APNS` says
+/// `development`, another base URL, or `off`; `MDM_APNS_CA` replaces the
+/// embedded server root.
+fn apns() -> Result<Option<ApnsConfig>, String> {
+    let endpoint = match var("MDM_APNS")?.as_deref() {
+        None | Some("production") => Endpoint::PRODUCTION,
+        Some("development") => Endpoint::DEVELOPMENT,
+        Some("off") => return Ok(None),
+        Some(url) => Endpoint::custom(url).map_err(|e| format!("MDM_APNS: {e}"))?,
+    };
+    let roots = match var("MDM_APNS_CA")? {
+        Some(path) => ApnsRoots::from_pem(&read(&path)?).map_err(|e| format!("{path}: {e}"))?,
+        None => ApnsRoots::embedded(),
+    };
+    Ok(Some(ApnsConfig { endpoint, roots }))
 }
 
 #[tokio::main]
@@ -97,6 +116,24 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let state = AppState::new(config);
+    // The registered certificate, if any, is the APNs client's from the
+    // start; a probe says whether APNs still accepts it.
+    match state.push_identity() {
+        Ok(Some(identity)) => match state.use_identity(&identity) {
+            Ok(()) => {
+                let probe = state.clone();
+                tokio::spawn(async move {
+                    if let Some(p) = probe.probe().await {
+                        eprintln!("mdm-push-cert-example-server: APNs probe: {}", p.outcome);
+                    }
+                });
+            }
+            Err(e) => eprintln!("mdm-push-cert-example-server: APNs identity: {e}"),
+        },
+        Ok(None) => {}
+        Err(e) => eprintln!("mdm-push-cert-example-server: the stored identity: {e}"),
+    }
     eprintln!("mdm-push-cert-example-server: listening on http://{listen}");
     let shutdown = async {
         // If the signal cannot be watched, serve until killed.
@@ -104,7 +141,7 @@ async fn main() -> ExitCode {
             std::future::pending::<()>().await;
         }
     };
-    match axum::serve(listener, router(AppState::new(config)))
+    match axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
     {

@@ -3,14 +3,16 @@
 //! handler reads the server's clock) and blocks (key generation, key
 //! encryption, SQLite): the handlers run them on blocking tasks.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use mdm_push_cert::apns::{ApnsRoots, DeviceToken, Endpoint, MdmPush, Outcome, PushMagic};
 use mdm_push_cert::time::OffsetDateTime;
 use mdm_push_cert::zeroize::Zeroizing;
 use mdm_push_cert::{
     CertificateSummary, CsrBuilder, DEFAULT_COMMON_NAME, PrivateKey, PushCertificate, PushCsr,
     PushIdentity, TrustAnchors, UploadCheck, UploadError, VendorError, VendorSigner,
 };
+use mdm_push_cert_apns::ApnsClient;
 use sha2::Digest as _;
 
 use crate::store::{Pending, Store, StoreError};
@@ -33,6 +35,56 @@ pub struct ServerConfig {
     pub customer_name: String,
     /// Where `now` comes from.
     pub clock: Clock,
+    /// Where pushes go; `None` sends none (the push endpoint answers 503
+    /// `apns_not_configured`).
+    pub apns: Option<ApnsConfig>,
+}
+
+/// The APNs the server pushes through.
+#[derive(Clone, Debug)]
+pub struct ApnsConfig {
+    /// Apple's production or development server, or a staging one.
+    pub endpoint: Endpoint,
+    /// The roots APNs' server chains to.
+    pub roots: ApnsRoots,
+}
+
+impl Default for ApnsConfig {
+    /// Apple's production APNs, trusted through the embedded USERTrust root.
+    fn default() -> Self {
+        Self {
+            endpoint: Endpoint::PRODUCTION,
+            roots: ApnsRoots::embedded(),
+        }
+    }
+}
+
+/// The last probe of APNs with the current certificate.
+#[derive(Clone, Debug)]
+pub struct Probe {
+    /// What APNs answered.
+    pub outcome: Outcome,
+    /// When, by the server's clock.
+    pub at: OffsetDateTime,
+    /// The certificate probed (SHA-256 fingerprint, lower-case hex).
+    pub certificate_sha256: String,
+}
+
+/// The server's one APNs client and what it last learned.
+#[derive(Default)]
+struct Pusher {
+    client: RwLock<Option<ApnsClient>>,
+    last_probe: Mutex<Option<Probe>>,
+}
+
+/// An accepted upload.
+#[derive(Debug)]
+pub struct Accepted {
+    /// The new current certificate at `now`.
+    pub summary: CertificateSummary,
+    /// Its push identity, when it replaced the current certificate (not
+    /// for the current one uploaded again).
+    pub identity: Option<PushIdentity>,
 }
 
 impl ServerConfig {
@@ -46,6 +98,7 @@ impl ServerConfig {
             anchors: TrustAnchors::apple(),
             customer_name: DEFAULT_COMMON_NAME.to_owned(),
             clock: Arc::new(system_now),
+            apns: Some(ApnsConfig::default()),
         }
     }
 }
@@ -58,7 +111,7 @@ fn system_now() -> OffsetDateTime {
 
 /// The server's shared state; cheap to clone.
 #[derive(Clone)]
-pub struct AppState(Arc<ServerConfig>);
+pub struct AppState(Arc<ServerConfig>, Arc<Pusher>);
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -104,6 +157,12 @@ pub struct Status {
     /// Whether a signedCSR was downloaded and no certificate for it has
     /// been accepted yet (a renewal in progress).
     pub renewal_pending: bool,
+    /// The outcome code of the last probe of APNs with this certificate
+    /// (`bad_device_token` means APNs accepted it); `None` before one.
+    pub apns_probe: Option<String>,
+    /// When that probe was made.
+    #[serde(with = "mdm_push_cert::time::serde::rfc3339::option")]
+    pub apns_probed_at: Option<OffsetDateTime>,
 }
 
 fn storage(e: StoreError) -> UploadError {
@@ -113,7 +172,7 @@ fn storage(e: StoreError) -> UploadError {
 impl AppState {
     /// The state for `config`.
     pub fn new(config: ServerConfig) -> Self {
-        Self(Arc::new(config))
+        Self(Arc::new(config), Arc::default())
     }
 
     /// The time now, by the configured clock.
@@ -176,11 +235,7 @@ impl AppState {
     ///
     /// # Errors
     /// One of the four [`UploadError`]s.
-    pub fn upload(
-        &self,
-        bytes: &[u8],
-        now: OffsetDateTime,
-    ) -> Result<CertificateSummary, UploadError> {
+    pub fn upload(&self, bytes: &[u8], now: OffsetDateTime) -> Result<Accepted, UploadError> {
         let current = self
             .0
             .store
@@ -193,7 +248,12 @@ impl AppState {
             })?;
         let mut check = UploadCheck::new(now).trust_anchors(self.0.anchors.clone());
         let Some(pending) = self.0.store.pending().map_err(storage)? else {
-            return self.upload_without_request(&check, current.as_ref(), bytes, now);
+            return self
+                .upload_without_request(&check, current.as_ref(), bytes, now)
+                .map(|summary| Accepted {
+                    summary,
+                    identity: None,
+                });
         };
         let csr = PushCsr::from_der(&pending.csr_der).map_err(|e| {
             UploadError::retry_later(format!("the stored request cannot be read: {e}"))
@@ -215,7 +275,10 @@ impl AppState {
             .store
             .accept(&pending, identity.certificate().der(), now)
             .map_err(storage)?;
-        Ok(identity.certificate().summary(now))
+        Ok(Accepted {
+            summary: identity.certificate().summary(now),
+            identity: Some(identity),
+        })
     }
 
     fn upload_without_request(
@@ -248,10 +311,15 @@ impl AppState {
         };
         let cert = PushCertificate::from_der(&current.certificate_der)
             .map_err(|e| StoreError::corrupt(format!("the stored certificate: {e}")))?;
+        let probe = self
+            .last_probe()
+            .filter(|p| p.certificate_sha256 == cert.sha256_fingerprint_hex());
         Ok(Some(Status {
             certificate: cert.summary(now),
             uploaded_at: current.uploaded_at,
             renewal_pending: self.0.store.pending()?.is_some(),
+            apns_probe: probe.as_ref().map(|p| p.outcome.code().to_owned()),
+            apns_probed_at: probe.map(|p| p.at),
         }))
     }
 
@@ -272,6 +340,91 @@ impl AppState {
         PushIdentity::new(cert, key)
             .map(Some)
             .map_err(|e| StoreError::corrupt(format!("the stored identity: {e}")))
+    }
+}
+
+impl AppState {
+    /// The APNs client, once a certificate is registered and APNs is
+    /// configured.
+    pub fn apns_client(&self) -> Option<ApnsClient> {
+        self.1
+            .client
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Makes `identity` the one the APNs client pushes with: swapped into
+    /// the running client (pushes in flight finish on the old connection,
+    /// the next ones use the new certificate), or a client made for it.
+    /// Nothing happens when APNs is not configured.
+    ///
+    /// # Errors
+    /// A key the TLS provider cannot use, or an unusable APNs
+    /// configuration: the previous identity stays.
+    pub fn use_identity(&self, identity: &PushIdentity) -> Result<(), String> {
+        let Some(apns) = &self.0.apns else {
+            return Ok(());
+        };
+        let mut slot = self
+            .1
+            .client
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        match slot.as_ref() {
+            Some(client) => {
+                client.swap_identity(identity).map_err(|e| e.to_string())?;
+            }
+            None => {
+                let client = ApnsClient::builder(identity)
+                    .endpoint(apns.endpoint.clone())
+                    .roots(apns.roots.clone())
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                *slot = Some(client);
+            }
+        }
+        Ok(())
+    }
+
+    /// Probes APNs with the current identity and keeps the outcome for the
+    /// status; `None` when there is no client.
+    pub async fn probe(&self) -> Option<Probe> {
+        let client = self.apns_client()?;
+        let certificate_sha256 = client.identity().stamp().sha256_fingerprint_hex();
+        let outcome = client.probe().await;
+        let at = self.now();
+        let probe = Probe {
+            outcome,
+            at: at.replace_nanosecond(0).unwrap_or(at),
+            certificate_sha256,
+        };
+        *self
+            .1
+            .last_probe
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(probe.clone());
+        Some(probe)
+    }
+
+    /// The last probe, if any.
+    pub fn last_probe(&self) -> Option<Probe> {
+        self.1
+            .last_probe
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Sends an MDM push made at the server's `now`; `None` when there is
+    /// no client (no certificate yet, or APNs not configured).
+    pub async fn push(&self, token: DeviceToken, push_magic: PushMagic) -> Option<Outcome> {
+        let client = self.apns_client()?;
+        Some(
+            client
+                .push(&MdmPush::new(token, push_magic, self.now()))
+                .await,
+        )
     }
 }
 

@@ -14,7 +14,7 @@ use mdm_push_cert::{
     CertificateSummary, ErrorResponse, KeyError, PrivateKey, PushCertificate, PushCsr,
     SignedRequest,
 };
-use mdm_push_cert_example_server::{AppState, ServerConfig, Store, router};
+use mdm_push_cert_example_server::{ApnsConfig, AppState, ServerConfig, Store, router};
 
 // The crate's own reading of the README tables (no copy of it here).
 #[path = "../../../tests/support/json_contract.rs"]
@@ -137,12 +137,26 @@ impl Answer {
     }
 }
 
-fn start(apple: &StandInApple, store: Store, now: OffsetDateTime) -> Server {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// A server that sends no push (no APNs configured).
+fn start(apple: &StandInApple, store: Store, now: OffsetDateTime) -> Server {
+    start_in(runtime(), apple, store, now, None)
+}
+
+fn start_in(
+    runtime: tokio::runtime::Runtime,
+    apple: &StandInApple,
+    store: Store,
+    now: OffsetDateTime,
+    apns: Option<ApnsConfig>,
+) -> Server {
     let clock = Arc::new(Mutex::new(now));
     let mut config = ServerConfig::new(
         store,
@@ -150,6 +164,7 @@ fn start(apple: &StandInApple, store: Store, now: OffsetDateTime) -> Server {
         Zeroizing::new(SECRET.to_vec()),
     );
     config.anchors = apple.anchors();
+    config.apns = apns;
     let read = Arc::clone(&clock);
     config.clock = Arc::new(move || *read.lock().unwrap());
     let state = AppState::new(config);
@@ -234,6 +249,28 @@ impl Server {
 
     fn status(&self) -> Answer {
         self.get("/mdm/push-certificate", None)
+    }
+
+    /// `POST /mdm/devices/{token}/push` with the PushMagic.
+    fn push(&self, token: &str, magic: &str) -> Answer {
+        let req = self
+            .agent
+            .post(format!("{}/mdm/devices/{token}/push", self.base));
+        Self::answer(req.send(magic.as_bytes()).unwrap())
+    }
+
+    /// The status once its probe of APNs is in (it runs after the upload).
+    fn probed_status(&self, certificate: &PushCertificate) -> serde_json::Value {
+        for _ in 0..200 {
+            let status = self.status().status_body();
+            if status["apns_probe"].is_string()
+                && status["sha256_fingerprint"] == certificate.sha256_fingerprint_hex()
+            {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("no probe: {}", self.status().body);
     }
 }
 
@@ -548,4 +585,129 @@ fn the_servers_objects_are_documented_beside_the_librarys() {
             f.name
         );
     }
+}
+
+/// The way from an accepted upload to a delivered push, on the stand-in
+/// APNs: the upload gives the running client its identity and a probe;
+/// pushes keep being delivered while a renewal swaps the certificate; the
+/// old connection drains; a revoked certificate's push is
+/// `certificate_revoked`. The clock is the real one (the stand-in APNs
+/// checks validity by it).
+#[test]
+fn pushes_survive_a_renewal_and_a_revocation_is_typed() {
+    use mdm_push_cert::apns::DeviceToken;
+    use mdm_push_cert_apns::stand_in::StandInApns;
+
+    let apple = apple();
+    let runtime = runtime();
+    let apns = runtime.block_on(StandInApns::start(&apple)).unwrap();
+    let db = TempDb::new("push");
+    // Whole seconds: the status writes times so.
+    let now =
+        OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp()).unwrap();
+    let config = ApnsConfig {
+        endpoint: apns.endpoint(),
+        roots: apns.client_roots(),
+    };
+    let server = start_in(
+        runtime,
+        &apple,
+        Store::open(&db.0).unwrap(),
+        now,
+        Some(config),
+    );
+
+    // Before any certificate: nothing to push with.
+    const TOKEN: &str = "00fc13adff785122b4ad28809a3420982341241421348097878e577c991de8f0";
+    let a = server.push(TOKEN, "MAGIC");
+    assert_eq!(a.status, 503);
+    assert_eq!(a.server_error()["code"], "apns_not_configured");
+
+    let csr = server.download(&apple);
+    // Issued two hours and one hour ago, so that the renewal ends later.
+    let first = apple
+        .first_registration(&csr, now - mdm_push_cert::time::Duration::hours(2))
+        .unwrap();
+    assert_eq!(server.upload(first.der(), None).status, 200);
+    let status = server.probed_status(&first);
+    assert_eq!(status["apns_probe"], "bad_device_token");
+    apns.register(&TOKEN.parse::<DeviceToken>().unwrap(), first.topic());
+
+    let a = server.push(TOKEN, "MAGIC-1");
+    assert_eq!(a.status, 200, "{}", a.body);
+    let outcome = a.documented(&["OutcomeResponse"]);
+    assert_eq!(outcome["outcome"], "delivered");
+
+    // Pushes from another thread all through the renewal.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pusher = {
+        let stop = Arc::clone(&stop);
+        let base = server.base.clone();
+        let agent = server.agent.clone();
+        std::thread::spawn(move || {
+            let mut codes = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || codes.len() < 20 {
+                let mut r = agent
+                    .post(format!("{base}/mdm/devices/{TOKEN}/push"))
+                    .send(&b"MAGIC-2"[..])
+                    .unwrap();
+                let body: serde_json::Value =
+                    serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+                codes.push((
+                    r.status().as_u16(),
+                    body["outcome"].as_str().unwrap().to_owned(),
+                ));
+            }
+            codes
+        })
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    let csr2 = server.download(&apple);
+    let renewed = apple
+        .renewal(&first, &csr2, now - mdm_push_cert::time::Duration::hours(1))
+        .unwrap();
+    let a = server.upload(renewed.der(), None);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let status = server.probed_status(&renewed);
+    assert_eq!(status["apns_probe"], "bad_device_token");
+    std::thread::sleep(Duration::from_millis(100));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let codes = pusher.join().unwrap();
+    assert!(
+        codes.iter().all(|(s, c)| *s == 200 && c == "delivered"),
+        "{codes:?}"
+    );
+
+    // Both certificates pushed; after the upload, only the renewed one.
+    let received = apns.received();
+    let old_fp = first.sha256_fingerprint_hex();
+    let new_fp = renewed.sha256_fingerprint_hex();
+    assert!(received.iter().any(|r| r.certificate_sha256 == old_fp));
+    let a = server.push(TOKEN, "MAGIC-3");
+    assert_eq!(a.status, 200);
+    assert_eq!(apns.received().last().unwrap().certificate_sha256, new_fp);
+    // The old connection drained: one connection is open.
+    let client = server.state.apns_client().unwrap();
+    for _ in 0..100 {
+        if client.open_connections() == 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(client.open_connections(), 1);
+
+    // APNs revokes the certificate; the next connection is refused.
+    apns.revoke(&renewed);
+    apns.drop_connections();
+    let a = server.push(TOKEN, "MAGIC-4");
+    assert_eq!(a.status, 502, "{}", a.body);
+    let outcome = a.documented(&["OutcomeResponse"]);
+    assert_eq!(outcome["outcome"], "certificate_revoked");
+    assert!(outcome["status"].is_null());
+
+    // A token that is not hex: the server's own refusal.
+    let a = server.push("not-hex", "MAGIC");
+    assert_eq!(a.status, 400);
+    assert_eq!(a.server_error()["code"], "bad_push_request");
+    drop(apns);
 }
