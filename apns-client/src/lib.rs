@@ -80,3 +80,8 @@ pub use client::{
     DEFAULT_MAX_RETRY_WAIT, DEFAULT_REQUEST_TIMEOUT, PROBE_PUSH_MAGIC, PROBE_TOKEN,
 };
 pub use error::ClientError;
+
+// The README's example compiles as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -594,6 +594,7 @@ fn the_servers_objects_are_documented_beside_the_librarys() {
 /// `certificate_revoked`. The clock is the real one (the stand-in APNs
 /// checks validity by it).
 #[test]
+#[allow(clippy::disallowed_methods)] // the real clock, which the stand-in APNs checks by
 fn pushes_survive_a_renewal_and_a_revocation_is_typed() {
     use mdm_push_cert::apns::DeviceToken;
     use mdm_push_cert_apns::stand_in::StandInApns;
