@@ -39,7 +39,11 @@ REPO = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 ANCHOR_DIR = os.path.join(HERE, "anchors")
 TSV_PATH = os.path.join(HERE, "cases.tsv")
 README_PATH = os.path.join(HERE, "README.md")
-SHARED_APPLE = "/work/shared/realworld/apple-ca"
+# The shared real-world folder: MDM_PUSH_CERT_REALWORLD, as the tests read
+# it, else ../shared/realworld beside the repository.
+REALWORLD = os.environ.get(
+    "MDM_PUSH_CERT_REALWORLD", os.path.join(REPO, "..", "shared", "realworld"))
+SHARED_APPLE = os.path.join(REALWORLD, "apple-ca")
 APPLE_FILES = [  # root first, then the two intermediates
     "apple_AppleIncRootCertificate.from_der.pem",
     "apple_AppleAAI2CA.from_der.pem",
@@ -47,7 +51,7 @@ APPLE_FILES = [  # root first, then the two intermediates
 ]
 NANOMDM_CANDIDATES = [
     os.path.join(REPO, "tests", "fixtures", "thirdparty", "nanomdm_e2e_push.pem"),
-    "/work/shared/realworld/push/nanomdm_e2e_push.pem",
+    os.path.join(REALWORLD, "push", "nanomdm_e2e_push.pem"),
 ]
 HEADER = "id\tclass\tanchors\tnow\tgo\tgo_reason\topenssl\topenssl_reason\tprofile\tnote\tder_b64"
 

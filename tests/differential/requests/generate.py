@@ -11,7 +11,7 @@ All keys are derived from fixed labels and every signature is deterministic
 writes byte-identical output. See README.md for what the columns mean.
 
 Environment:
-  MDM_DIFF_REALWORLD  folder with apple-ca/ (default /work/shared/realworld);
+  MDM_DIFF_REALWORLD  folder with apple-ca/ (default ../shared/realworld beside the repository);
                       only Apple's CA certificates are read from it. When
                       missing, the apple_real class is left out.
   MDM_DIFF_LITERAL=1  verdict by the brief's formula only, without the
@@ -44,7 +44,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 
 HERE = Path(__file__).resolve().parent
-REALWORLD = Path(os.environ.get("MDM_DIFF_REALWORLD", "/work/shared/realworld"))
+REALWORLD = Path(os.environ.get(
+    "MDM_DIFF_REALWORLD",
+    Path(__file__).resolve().parents[3] / ".." / "shared" / "realworld"))
 LITERAL = os.environ.get("MDM_DIFF_LITERAL") == "1"
 MAX_FILE = 262_144  # the crate's MAX_INPUT_LEN (256 KiB)
 MAX_CHAIN = 8  # the crate's MAX_CHAIN_LEN
