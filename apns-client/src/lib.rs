@@ -80,6 +80,9 @@ pub use client::{
     DEFAULT_MAX_RETRY_WAIT, DEFAULT_REQUEST_TIMEOUT, PROBE_PUSH_MAGIC, PROBE_TOKEN,
 };
 pub use error::ClientError;
+/// The library whose types the client takes and returns (the push identity,
+/// the push, its outcome), so that a server needs no version of its own.
+pub use mdm_push_cert;
 
 // The README's example compiles as a doctest.
 #[doc = include_str!("../README.md")]
