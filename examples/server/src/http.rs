@@ -6,14 +6,17 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use mdm_push_cert::apns::{DeviceToken, PushMagic};
 use mdm_push_cert::time::OffsetDateTime;
 use mdm_push_cert::{InputError, Lang, MAX_INPUT_LEN, ParseError, RetryReason, UploadError};
 use serde::Serialize;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
-use crate::state::{AppState, RequestError};
+use crate::state::{Accepted, AppState, RequestError};
 
 /// The file name of the signedCSR download, the name the administrator's
 /// guide tells customers to expect.
@@ -24,17 +27,92 @@ pub const RETRY_AFTER_TRANSIENT: i64 = 30;
 
 /// The router: the three endpoints under `/mdm/push-certificate`.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let api = Router::new()
         .route("/mdm/push-certificate/request", get(get_request))
         .route(
             "/mdm/push-certificate",
             get(get_status).post(post_certificate),
         )
         .route("/mdm/devices/{token}/push", post(post_push))
-        // The library refuses anything longer than MAX_INPUT_LEN with its
-        // own message; the body limit stops a larger one at the door.
-        .layer(DefaultBodyLimit::max(MAX_INPUT_LEN))
+        .route("/session", get(get_session))
+        // Signed in, and for unsafe methods the session's CSRF token.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_session,
+        ));
+    // The library refuses anything longer than MAX_INPUT_LEN with its own
+    // message; the body limit stops a larger one at the door (the
+    // console's multipart upload gets a little room for its framing).
+    let api = api.layer(DefaultBodyLimit::max(MAX_INPUT_LEN));
+    let console = crate::console::routes().layer(DefaultBodyLimit::max(MAX_INPUT_LEN + 16 * 1024));
+    api.merge(console)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The longest a request may take (an upload, a push with its retries).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
+
+/// The API's door: a live session cookie, and for anything but `GET` and
+/// `HEAD` its CSRF token in `X-CSRF-Token`.
+async fn require_session(
+    State(app): State<AppState>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let lang = lang(request.headers());
+    let Some((_, session)) = app.sessions().get(request.headers()) else {
+        return server_error(
+            StatusCode::UNAUTHORIZED,
+            "not_signed_in",
+            lang,
+            (
+                "ログインしてください。",
+                "管理コンソールにログインしてから再度実行してください。",
+            ),
+            ("Sign in first.", "Sign in to the console, then try again."),
+            "no live session cookie".to_owned(),
+        );
+    };
+    let safe = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let token = request
+        .headers()
+        .get(crate::auth::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok());
+    if !safe && !crate::auth::csrf_ok(&session, token) {
+        return server_error(
+            StatusCode::FORBIDDEN,
+            "csrf_token_missing",
+            lang,
+            (
+                "ページを再読み込みしてから再度実行してください。",
+                "ページを再読み込みしてください。",
+            ),
+            ("Reload the page and try again.", "Reload the page."),
+            "the X-CSRF-Token header is missing or is not the session's".to_owned(),
+        );
+    }
+    next.run(request).await
+}
+
+/// The session's CSRF token, for an API client that signed in.
+#[derive(Serialize)]
+struct SessionBody {
+    csrf_token: String,
+}
+
+async fn get_session(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    match app.sessions().get(&headers) {
+        Some((_, s)) => Json(SessionBody { csrf_token: s.csrf }).into_response(),
+        None => StatusCode::UNAUTHORIZED.into_response(),
+    }
 }
 
 /// The body of a failure of the server itself (README `ServerError`): the
@@ -62,10 +140,7 @@ pub fn push_status(outcome: &mdm_push_cert::apns::Outcome) -> StatusCode {
 }
 
 fn lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map_or(Lang::En, Lang::from_accept_language)
+    crate::auth::request_lang(headers)
 }
 
 /// Runs blocking work (key generation and encryption, SQLite) off the
@@ -201,6 +276,27 @@ fn upload_error(e: &UploadError, status: StatusCode, lang: Lang, now: OffsetDate
     response
 }
 
+/// After an accepted upload that replaced the certificate: the running
+/// APNs client takes the new certificate now, and APNs is asked whether it
+/// accepts it (the status shows the answer).
+pub(crate) fn accepted_upload(app: &AppState, accepted: &Accepted) {
+    let Some(identity) = &accepted.identity else {
+        return;
+    };
+    tracing::info!(topic = %identity.topic(), "a push certificate was accepted");
+    match app.use_identity(identity) {
+        Ok(()) => {
+            let probe = app.clone();
+            tokio::spawn(async move {
+                if let Some(p) = probe.probe().await {
+                    tracing::info!(outcome = %p.outcome, "APNs probe");
+                }
+            });
+        }
+        Err(e) => tracing::error!(error = %e, "the APNs client cannot use the new identity"),
+    }
+}
+
 /// `POST /mdm/push-certificate`: the push certificate (PEM or DER) as the
 /// request body.
 async fn post_certificate(
@@ -233,18 +329,7 @@ async fn post_certificate(
     let result = blocking(move || upload.upload(&body, now)).await;
     match result {
         Ok(Ok(accepted)) => {
-            if let Some(identity) = &accepted.identity {
-                // The running APNs client takes the new certificate now,
-                // and APNs is asked whether it accepts it; the status
-                // shows the answer.
-                match app.use_identity(identity) {
-                    Ok(()) => {
-                        let probe = app.clone();
-                        tokio::spawn(async move { probe.probe().await });
-                    }
-                    Err(e) => eprintln!("mdm-push-cert-example-server: APNs identity: {e}"),
-                }
-            }
+            accepted_upload(&app, &accepted);
             Json(accepted.summary).into_response()
         }
         Ok(Err(e)) => upload_error(&e, upload_status(&e), lang, now),

@@ -8,12 +8,17 @@
 
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod auth;
+mod console;
+mod console_text;
 mod http;
 mod state;
 mod store;
 
+pub use auth::{Admin, CSRF_HEADER, SESSION_COOKIE, Session, Sessions, hash_password};
 pub use http::{
-    RETRY_AFTER_TRANSIENT, SIGNED_CSR_FILENAME, push_status, retry_after, router, upload_status,
+    REQUEST_TIMEOUT, RETRY_AFTER_TRANSIENT, SIGNED_CSR_FILENAME, push_status, retry_after, router,
+    upload_status,
 };
 pub use state::{Accepted, ApnsConfig, AppState, Clock, Probe, RequestError, ServerConfig, Status};
 pub use store::{Current, DEFAULT_BUSY_TIMEOUT, Pending, Store, StoreError};

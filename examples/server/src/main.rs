@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use mdm_push_cert::apns::{ApnsRoots, Endpoint};
 use mdm_push_cert::zeroize::Zeroizing;
 use mdm_push_cert::{KeyError, PrivateKey, TrustAnchors, VendorSigner};
-use mdm_push_cert_example_server::{ApnsConfig, AppState, ServerConfig, Store, router};
+use mdm_push_cert_example_server::{
+    Admin, ApnsConfig, AppState, ServerConfig, Store, hash_password, router,
+};
 
 fn var(name: &str) -> Result<Option<String>, String> {
     match env::var(name) {
@@ -80,6 +82,25 @@ fn config() -> Result<(String, ServerConfig), String> {
         config.customer_name = name;
     }
     config.apns = apns()?;
+    let password_hash = match var("MDM_ADMIN_PASSWORD_HASH_FILE")? {
+        Some(path) => Some(
+            String::from_utf8(read(&path)?)
+                .map_err(|_| format!("{path} is not UTF-8"))?
+                .trim()
+                .to_owned(),
+        ),
+        None => var("MDM_ADMIN_PASSWORD_HASH")?,
+    };
+    let password_hash = password_hash.ok_or(
+        "MDM_ADMIN_PASSWORD_HASH(_FILE) is not set: make one with `mdm-push-cert-example-server hash-password`",
+    )?;
+    argon2::PasswordHash::new(&password_hash)
+        .map_err(|e| format!("MDM_ADMIN_PASSWORD_HASH is not a PHC hash string: {e}"))?;
+    config.admin = Some(Admin {
+        user: var("MDM_ADMIN_USER")?.unwrap_or_else(|| "admin".to_owned()),
+        password_hash,
+    });
+    config.secure_cookies = matches!(var("MDM_SECURE_COOKIES")?.as_deref(), Some("1" | "true"));
     Ok((listen, config))
 }
 
@@ -100,8 +121,68 @@ fn apns() -> Result<Option<ApnsConfig>, String> {
     Ok(Some(ApnsConfig { endpoint, roots }))
 }
 
+/// `hash-password`: reads a password (its first line) from standard input
+/// and prints its Argon2id hash for `MDM_ADMIN_PASSWORD_HASH`.
+fn hash_password_command() -> ExitCode {
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line).is_err() {
+        eprintln!("mdm-push-cert-example-server: cannot read the password");
+        return ExitCode::from(2);
+    }
+    let password = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    if password.is_empty() {
+        eprintln!("mdm-push-cert-example-server: the password is empty");
+        return ExitCode::from(2);
+    }
+    match hash_password(&password) {
+        Ok(hash) => {
+            println!("{hash}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("mdm-push-cert-example-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Until SIGTERM (a service manager's stop) or Ctrl-C.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    if env::args().nth(1).as_deref() == Some("hash-password") {
+        return hash_password_command();
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let (listen, config) = match config() {
         Ok(c) => c,
         Err(e) => {
@@ -136,10 +217,8 @@ async fn main() -> ExitCode {
     }
     eprintln!("mdm-push-cert-example-server: listening on http://{listen}");
     let shutdown = async {
-        // If the signal cannot be watched, serve until killed.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
+        shutdown_signal().await;
+        tracing::info!("stopping: finishing the requests in flight");
     };
     match axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)

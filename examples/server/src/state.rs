@@ -15,6 +15,7 @@ use mdm_push_cert::{
 use mdm_push_cert_apns::ApnsClient;
 use sha2::Digest as _;
 
+use crate::auth::{Admin, Sessions};
 use crate::store::{Pending, Store, StoreError};
 
 /// The server's clock: production reads the system clock, tests pass one
@@ -38,6 +39,12 @@ pub struct ServerConfig {
     /// Where pushes go; `None` sends none (the push endpoint answers 503
     /// `apns_not_configured`).
     pub apns: Option<ApnsConfig>,
+    /// The administrator who signs in to the console and the API; `None`
+    /// lets nobody in.
+    pub admin: Option<Admin>,
+    /// Whether the console is served over TLS (directly or behind a
+    /// proxy): the session cookie is then `Secure`.
+    pub secure_cookies: bool,
 }
 
 /// The APNs the server pushes through.
@@ -99,6 +106,8 @@ impl ServerConfig {
             customer_name: DEFAULT_COMMON_NAME.to_owned(),
             clock: Arc::new(system_now),
             apns: Some(ApnsConfig::default()),
+            admin: None,
+            secure_cookies: false,
         }
     }
 }
@@ -111,7 +120,7 @@ fn system_now() -> OffsetDateTime {
 
 /// The server's shared state; cheap to clone.
 #[derive(Clone)]
-pub struct AppState(Arc<ServerConfig>, Arc<Pusher>);
+pub struct AppState(Arc<ServerConfig>, Arc<Pusher>, Arc<Sessions>);
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -172,7 +181,7 @@ fn storage(e: StoreError) -> UploadError {
 impl AppState {
     /// The state for `config`.
     pub fn new(config: ServerConfig) -> Self {
-        Self(Arc::new(config), Arc::default())
+        Self(Arc::new(config), Arc::default(), Arc::default())
     }
 
     /// The time now, by the configured clock.
@@ -183,6 +192,38 @@ impl AppState {
     /// The database.
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+
+    /// The signed-in sessions.
+    pub fn sessions(&self) -> &Sessions {
+        &self.2
+    }
+
+    /// The administrator, if one is configured.
+    pub fn admin(&self) -> Option<&Admin> {
+        self.0.admin.as_ref()
+    }
+
+    /// Whether session cookies are `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.0.secure_cookies
+    }
+
+    /// An uploaded PKCS#12 (`.p12`) push identity: its certificate is judged
+    /// as any upload (the key in the file is not used: the server's own key
+    /// for the request is).
+    ///
+    /// # Errors
+    /// One of the four [`UploadError`]s: a wrong password or a damaged file
+    /// is [`UploadError::InvalidCertificate`].
+    pub fn upload_pkcs12(
+        &self,
+        bytes: &[u8],
+        password: &str,
+        now: OffsetDateTime,
+    ) -> Result<Accepted, UploadError> {
+        let identity = PushIdentity::from_pkcs12(bytes, password)?;
+        self.upload(identity.certificate().der(), now)
     }
 
     /// The signedCSR file (base64) for the pending request, made first if

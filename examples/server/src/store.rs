@@ -75,6 +75,10 @@ CREATE TABLE IF NOT EXISTS pending_request (
     csr_der BLOB NOT NULL,
     created_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS setting (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS current_certificate (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     certificate_der BLOB NOT NULL,
@@ -221,6 +225,39 @@ impl Store {
             params![certificate_der, pending.encrypted_key, now.unix_timestamp()],
         )?;
         tx.commit()?;
+        Ok(())
+    }
+}
+
+/// The console's settings: the Apple ID memo, the reminder addresses, what
+/// reminder was last sent.
+impl Store {
+    /// A setting, `None` when never set.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(conn
+            .query_row(
+                "SELECT value FROM setting WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets a setting.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        conn.execute(
+            "INSERT INTO setting (name, value) VALUES (?1, ?2) \
+             ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            params![name, value],
+        )?;
         Ok(())
     }
 }

@@ -14,7 +14,9 @@ use mdm_push_cert::{
     CertificateSummary, ErrorResponse, KeyError, PrivateKey, PushCertificate, PushCsr,
     SignedRequest,
 };
-use mdm_push_cert_example_server::{ApnsConfig, AppState, ServerConfig, Store, router};
+use mdm_push_cert_example_server::{
+    Admin, ApnsConfig, AppState, ServerConfig, Store, hash_password, router,
+};
 
 // The crate's own reading of the README tables (no copy of it here).
 #[path = "../../../tests/support/json_contract.rs"]
@@ -83,6 +85,9 @@ const JA: &str = "ja-JP,ja;q=0.9,en;q=0.8";
 /// A running server, its clock and its state.
 struct Server {
     base: String,
+    /// The signed-in session's `Cookie` header and its CSRF token.
+    cookie: String,
+    csrf: String,
     clock: Arc<Mutex<OffsetDateTime>>,
     state: AppState,
     agent: ureq::Agent,
@@ -165,6 +170,7 @@ fn start_in(
     );
     config.anchors = apple.anchors();
     config.apns = apns;
+    config.admin = Some(admin());
     let read = Arc::clone(&clock);
     config.clock = Arc::new(move || *read.lock().unwrap());
     let state = AppState::new(config);
@@ -180,13 +186,64 @@ fn start_in(
             .timeout_global(Some(Duration::from_secs(60)))
             .build(),
     );
+    let (cookie, csrf) =
+        sign_in(&agent, &base, ADMIN_PASSWORD).expect("the administrator signs in");
     Server {
         base,
+        cookie,
+        csrf,
         clock,
         state,
         agent,
         _runtime: runtime,
     }
+}
+
+/// The administrator's password in the tests.
+const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+/// The administrator, with the hash of [`ADMIN_PASSWORD`] (made once).
+fn admin() -> Admin {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    Admin {
+        user: "admin".into(),
+        password_hash: HASH
+            .get_or_init(|| hash_password(ADMIN_PASSWORD).unwrap())
+            .clone(),
+    }
+}
+
+/// Signs in as the console's form does: the session cookie from the
+/// redirect, then the CSRF token from `GET /session`. `None` when refused.
+fn sign_in(agent: &ureq::Agent, base: &str, password: &str) -> Option<(String, String)> {
+    let r = agent
+        .post(format!("{base}/login"))
+        .config()
+        .max_redirects(0)
+        .build()
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(format!(
+            "user=admin&password={}",
+            password.replace(' ', "+")
+        ))
+        .unwrap();
+    if r.status() != 303 {
+        return None;
+    }
+    let set = r.headers().get("set-cookie")?.to_str().unwrap().to_owned();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let mut r = agent
+        .get(format!("{base}/session"))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    Some((cookie, body["csrf_token"].as_str().unwrap().to_owned()))
 }
 
 impl Server {
@@ -215,7 +272,10 @@ impl Server {
     }
 
     fn get(&self, path: &str, lang: Option<&str>) -> Answer {
-        let mut req = self.agent.get(format!("{}{path}", self.base));
+        let mut req = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Cookie", &self.cookie);
         if let Some(lang) = lang {
             req = req.header("Accept-Language", lang);
         }
@@ -240,7 +300,9 @@ impl Server {
     fn upload(&self, body: &[u8], lang: Option<&str>) -> Answer {
         let mut req = self
             .agent
-            .post(format!("{}/mdm/push-certificate", self.base));
+            .post(format!("{}/mdm/push-certificate", self.base))
+            .header("Cookie", &self.cookie)
+            .header("X-CSRF-Token", &self.csrf);
         if let Some(lang) = lang {
             req = req.header("Accept-Language", lang);
         }
@@ -255,7 +317,9 @@ impl Server {
     fn push(&self, token: &str, magic: &str) -> Answer {
         let req = self
             .agent
-            .post(format!("{}/mdm/devices/{token}/push", self.base));
+            .post(format!("{}/mdm/devices/{token}/push", self.base))
+            .header("Cookie", &self.cookie)
+            .header("X-CSRF-Token", &self.csrf);
         Self::answer(req.send(magic.as_bytes()).unwrap())
     }
 
@@ -645,11 +709,14 @@ fn pushes_survive_a_renewal_and_a_revocation_is_typed() {
         let stop = Arc::clone(&stop);
         let base = server.base.clone();
         let agent = server.agent.clone();
+        let (cookie, csrf) = (server.cookie.clone(), server.csrf.clone());
         std::thread::spawn(move || {
             let mut codes = Vec::new();
             while !stop.load(std::sync::atomic::Ordering::Relaxed) || codes.len() < 20 {
                 let mut r = agent
                     .post(format!("{base}/mdm/devices/{TOKEN}/push"))
+                    .header("Cookie", &cookie)
+                    .header("X-CSRF-Token", &csrf)
                     .send(&b"MAGIC-2"[..])
                     .unwrap();
                 let body: serde_json::Value =
@@ -711,4 +778,39 @@ fn pushes_survive_a_renewal_and_a_revocation_is_typed() {
     assert_eq!(a.status, 400);
     assert_eq!(a.server_error()["code"], "bad_push_request");
     drop(apns);
+}
+
+/// The API is behind the console's sign-in: no session, no answer; an
+/// unsafe call without the session's CSRF token is refused; a wrong
+/// password signs nobody in.
+#[test]
+fn the_api_needs_a_session_and_its_csrf_token() {
+    let apple = apple();
+    let db = TempDb::new("auth");
+    let server = start(&apple, Store::open(&db.0).unwrap(), t0());
+    let a = Server::answer(
+        server
+            .agent
+            .get(format!("{}/mdm/push-certificate/request", server.base))
+            .call()
+            .unwrap(),
+    );
+    assert_eq!(a.status, 401);
+    assert_eq!(a.server_error()["code"], "not_signed_in");
+    let a = Server::answer(
+        server
+            .agent
+            .post(format!("{}/mdm/push-certificate", server.base))
+            .header("Cookie", &server.cookie)
+            .send(&b"x"[..])
+            .unwrap(),
+    );
+    assert_eq!(a.status, 403);
+    assert_eq!(a.server_error()["code"], "csrf_token_missing");
+    assert!(sign_in(&server.agent, &server.base, "wrong password").is_none());
+    // The session works.
+    assert_eq!(
+        server.get("/mdm/push-certificate/request", None).status,
+        200
+    );
 }
