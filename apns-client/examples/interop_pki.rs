@@ -16,11 +16,7 @@ use mdm_push_cert::testing::StandInApple;
 use mdm_push_cert::time::{Duration, OffsetDateTime};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::path::PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .ok_or("usage: interop_pki DIR")?,
-    );
+    let dir = std::path::PathBuf::from(std::env::args().nth(1).ok_or("usage: interop_pki DIR")?);
     std::fs::create_dir_all(&dir)?;
 
     let apple = StandInApple::new(31);
@@ -47,8 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// `der` as a PEM block labelled `label` (base64, 64 characters a line).
 fn pem(label: &str, der: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut b64 = Vec::with_capacity(der.len().div_ceil(3) * 4);
     for group in der.chunks(3) {
         let n = group
