@@ -685,3 +685,260 @@ fn push_lines(body: &mut String, lines: &[&str]) {
         body.push('\n');
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    const NA: OffsetDateTime = datetime!(2026-12-19 23:59:59 UTC);
+    const S: Duration = Duration::SECOND;
+
+    fn topic() -> Topic {
+        Topic::try_from("com.apple.mgmt.External.6c1b2f9e-3d4a-4b8e").unwrap()
+    }
+
+    fn cert() -> RemindedCertificate {
+        RemindedCertificate::push(&topic(), NA)
+    }
+
+    fn due_at(now: OffsetDateTime, last: Option<SentReminder>) -> Option<Duration> {
+        ReminderSchedule::default()
+            .due(&cert(), last.as_ref(), now)
+            .map(|r| r.threshold())
+    }
+
+    fn sent(threshold_days: i64) -> SentReminder {
+        SentReminder::new(NA, Duration::days(threshold_days), NA)
+    }
+
+    #[test]
+    fn the_default_is_apples_e_mails() {
+        let d = ReminderSchedule::default();
+        assert_eq!(
+            d.thresholds(),
+            [
+                Duration::days(30),
+                Duration::days(10),
+                Duration::days(1),
+                Duration::ZERO
+            ]
+        );
+        assert_eq!(ReminderSchedule::from_days(DEFAULT_REMINDER_DAYS), Ok(d));
+    }
+
+    #[test]
+    fn schedules_are_sorted_and_bounded() {
+        let s = ReminderSchedule::from_days([0, 10, 30, 10]).unwrap();
+        assert_eq!(
+            s.thresholds(),
+            [Duration::days(30), Duration::days(10), Duration::ZERO]
+        );
+        assert_eq!(ReminderSchedule::new([]), Err(ReminderScheduleError::Empty));
+        assert_eq!(
+            ReminderSchedule::new([-S]),
+            Err(ReminderScheduleError::Negative { threshold: -S })
+        );
+        // 366 days is allowed, a second more is not.
+        assert!(ReminderSchedule::new([MAX_REMINDER_THRESHOLD]).is_ok());
+        assert_eq!(
+            ReminderSchedule::new([MAX_REMINDER_THRESHOLD + S]),
+            Err(ReminderScheduleError::TooFar {
+                threshold: MAX_REMINDER_THRESHOLD + S,
+                max: MAX_REMINDER_THRESHOLD
+            })
+        );
+        assert_eq!(
+            ReminderSchedule::from_days([367]),
+            Err(ReminderScheduleError::TooFar {
+                threshold: Duration::days(367),
+                max: MAX_REMINDER_THRESHOLD
+            })
+        );
+        assert_eq!(
+            ReminderSchedule::from_days([u32::MAX]),
+            Err(ReminderScheduleError::TooFar {
+                threshold: Duration::days(i64::from(u32::MAX)),
+                max: MAX_REMINDER_THRESHOLD
+            })
+        );
+        assert_eq!(
+            ReminderSchedule::new([Duration::milliseconds(1)]),
+            Err(ReminderScheduleError::NotWholeSeconds {
+                threshold: Duration::milliseconds(1)
+            })
+        );
+        // The limit counts what was given, and an endless iterator is cut off.
+        assert!(ReminderSchedule::from_days(0..16).is_ok());
+        assert_eq!(
+            ReminderSchedule::from_days(0..17),
+            Err(ReminderScheduleError::TooMany { max: 16 })
+        );
+        assert_eq!(
+            ReminderSchedule::from_days(std::iter::repeat(1)),
+            Err(ReminderScheduleError::TooMany { max: 16 })
+        );
+    }
+
+    #[test]
+    fn nothing_before_the_first_threshold() {
+        assert_eq!(due_at(NA - Duration::days(30) - S, None), None);
+        assert_eq!(due_at(NA - Duration::days(300), None), None);
+        assert_eq!(due_at(OffsetDateTime::UNIX_EPOCH, None), None);
+    }
+
+    #[test]
+    fn a_threshold_is_reached_at_exactly_its_instant() {
+        let s = ReminderSchedule::default();
+        for days in [30, 10, 1] {
+            let at = NA - Duration::days(days);
+            assert_eq!(due_at(at, None), Some(Duration::days(days)), "{days}");
+            // One second earlier, the previous threshold (or none).
+            assert_ne!(due_at(at - S, None), Some(Duration::days(days)), "{days}");
+            assert_eq!(s.reached(NA, at), Some(Duration::days(days)));
+        }
+        assert_eq!(s.reached(NA, NA - Duration::days(30) - S), None);
+        assert_eq!(
+            s.reached(NA, NA - Duration::days(10) - S),
+            Some(Duration::days(30))
+        );
+        // The end reminder at `not_after` itself, the last valid second.
+        assert_eq!(due_at(NA - S, None), Some(Duration::days(1)));
+        assert_eq!(due_at(NA, None), Some(Duration::ZERO));
+        assert_eq!(due_at(NA + Duration::days(400), None), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn no_threshold_twice() {
+        let at = NA - Duration::days(10);
+        assert_eq!(due_at(at, Some(sent(10))), None);
+        assert_eq!(due_at(at + Duration::days(5), Some(sent(10))), None);
+        assert_eq!(
+            due_at(NA - Duration::days(1), Some(sent(10))),
+            Some(Duration::days(1))
+        );
+        assert_eq!(due_at(NA + Duration::days(1), Some(sent(0))), None);
+        assert_eq!(due_at(NA, Some(sent(0))), None);
+    }
+
+    #[test]
+    fn only_the_latest_missed_one_and_never_an_earlier_one() {
+        // Down from before the 30-day threshold until after the 10-day one.
+        assert_eq!(
+            due_at(NA - Duration::days(5), None),
+            Some(Duration::days(10))
+        );
+        // After the 10-day one was sent, the 30-day one is never due.
+        for now in [NA - Duration::days(5), NA - Duration::days(2)] {
+            assert_eq!(due_at(now, Some(sent(10))), None);
+        }
+        // A later reminder stored (a clock that went back) silences earlier ones.
+        assert_eq!(due_at(NA - Duration::days(20), Some(sent(1))), None);
+        // Down through the whole end: the end reminder alone.
+        assert_eq!(due_at(NA + S, Some(sent(30))), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn a_renewal_starts_over() {
+        let renewed = NA + Duration::days(365);
+        let cert = RemindedCertificate::push(&topic(), renewed);
+        let s = ReminderSchedule::default();
+        // What was sent for the old end counts for nothing.
+        let old = SentReminder::new(NA, Duration::ZERO, NA + Duration::days(3));
+        assert_eq!(s.due(&cert, Some(&old), NA + Duration::days(3)), None);
+        let at = renewed - Duration::days(30);
+        assert_eq!(
+            s.due(&cert, Some(&old), at).map(|r| r.threshold()),
+            Some(Duration::days(30))
+        );
+        // An old end later than the new one is another end too.
+        let later = SentReminder::new(renewed + S, Duration::ZERO, renewed);
+        assert_eq!(
+            s.due(&cert, Some(&later), at).map(|r| r.threshold()),
+            Some(Duration::days(30))
+        );
+    }
+
+    #[test]
+    fn the_stored_end_is_compared_to_the_second() {
+        let s = ReminderSchedule::default();
+        let cert = RemindedCertificate::push(&topic(), NA + Duration::milliseconds(700));
+        let at = NA - Duration::days(10) + S;
+        let reminder = s.due(&cert, None, at).unwrap();
+        let stored = reminder.sent();
+        assert_eq!(stored.not_after, NA);
+        assert_eq!(s.due(&cert, Some(&stored), at), None);
+        // Another offset is the same instant.
+        let tokyo = time::UtcOffset::from_hms(9, 0, 0).unwrap();
+        let stored =
+            SentReminder::new(NA.to_offset(tokyo), Duration::days(10), at.to_offset(tokyo));
+        assert_eq!(stored.not_after.offset(), time::UtcOffset::UTC);
+        assert_eq!(s.due(&cert, Some(&stored), at), None);
+    }
+
+    #[test]
+    fn a_schedule_without_an_end_reminder_sends_its_last_once() {
+        let s = ReminderSchedule::from_days([7]).unwrap();
+        let c = cert();
+        let r = s.due(&c, None, NA + Duration::days(2)).unwrap();
+        assert_eq!(r.threshold(), Duration::days(7));
+        assert!(r.is_expired());
+        assert_eq!(s.due(&c, Some(&r.sent()), NA + Duration::days(3)), None);
+    }
+
+    #[test]
+    fn extreme_instants_do_not_panic() {
+        let s = ReminderSchedule::new([MAX_REMINDER_THRESHOLD, Duration::ZERO]).unwrap();
+        for na in [
+            time::PrimitiveDateTime::MIN.assume_utc(),
+            time::PrimitiveDateTime::MAX.assume_utc(),
+        ] {
+            let c = RemindedCertificate::push(&topic(), na);
+            for now in [
+                time::PrimitiveDateTime::MIN.assume_utc(),
+                time::PrimitiveDateTime::MAX.assume_utc(),
+            ] {
+                if let Some(r) = s.due(&c, None, now) {
+                    let _ = r.days_remaining();
+                    let _ = r.sent();
+                    let _ = r.text(Lang::En);
+                    let _ = r.text(Lang::Ja);
+                }
+            }
+        }
+        assert_eq!(
+            SentReminder::new(NA, -Duration::days(3), NA).threshold,
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn days_remaining_and_expired() {
+        let s = ReminderSchedule::default();
+        let c = cert();
+        let days = |now| {
+            s.due(&c, None, now)
+                .map(|r| (r.days_remaining(), r.is_expired()))
+        };
+        assert_eq!(days(NA - Duration::days(10)), Some((10, false)));
+        assert_eq!(days(NA - Duration::days(10) + S), Some((9, false)));
+        assert_eq!(days(NA - Duration::hours(3)), Some((0, false)));
+        assert_eq!(days(NA), Some((0, false)));
+        assert_eq!(days(NA + S), Some((-1, true)));
+        assert_eq!(days(NA + Duration::days(1)), Some((-2, true)));
+    }
+
+    #[test]
+    fn a_vendor_subject_cannot_break_lines() {
+        let c = RemindedCertificate::vendor("CN=A\nB\r\u{2028}C\u{202e}D\u{85}", NA);
+        assert_eq!(c.kind(), CertificateKind::Vendor);
+        assert_eq!(c.name(), "CN=A\\u{a}B\\u{d}\\u{2028}C\\u{202e}D\\u{85}");
+        let r = ReminderSchedule::default().due(&c, None, NA).unwrap();
+        for lang in [Lang::En, Lang::Ja] {
+            let t = r.text(lang);
+            assert!(!t.subject.contains(['\n', '\r']), "{}", t.subject);
+            assert!(t.subject.ends_with(c.name()));
+        }
+    }
+}
