@@ -1,4 +1,5 @@
-//! Text forms shared by messages, summaries and `Debug`: hex and RFC 3339.
+//! Text forms shared by messages, summaries and `Debug`: hex, RFC 3339, and
+//! the UTC dates reminders show people.
 //!
 //! The machine formats are fixed here once: hex is lower case with no
 //! separator (a serial number, a fingerprint, a key identifier), times are
@@ -68,6 +69,43 @@ impl fmt::Display for Rfc3339 {
     }
 }
 
+/// Displays an instant's date in UTC as `YYYY-MM-DD` (`2026-12-02`): the
+/// date a person reads in a reminder, unambiguous in any locale.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UtcDate(pub(crate) OffsetDateTime);
+
+impl fmt::Display for UtcDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0.to_offset(time::UtcOffset::UTC);
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day()
+        )
+    }
+}
+
+/// Displays an instant in UTC to the second, for people:
+/// `2026-12-02 09:00:00 UTC`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UtcDateTime(pub(crate) OffsetDateTime);
+
+impl fmt::Display for UtcDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0.to_offset(time::UtcOffset::UTC);
+        write!(
+            f,
+            "{} {:02}:{:02}:{:02} UTC",
+            UtcDate(t),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +129,15 @@ mod tests {
         assert_eq!(Rfc3339(t).to_string(), "2025-12-02T09:00:00Z");
         let far = OffsetDateTime::from_unix_timestamp(253_402_300_799).unwrap();
         assert_eq!(Rfc3339(far).to_string(), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn dates_for_people_are_utc() {
+        // 2025-12-02T00:30:00+09:00 is still the 1st in UTC.
+        let t = OffsetDateTime::from_unix_timestamp(1_764_603_000)
+            .unwrap()
+            .to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap());
+        assert_eq!(UtcDate(t).to_string(), "2025-12-01");
+        assert_eq!(UtcDateTime(t).to_string(), "2025-12-01 15:30:00 UTC");
     }
 }

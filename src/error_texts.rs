@@ -11,6 +11,7 @@ use crate::identity::IdentityError;
 use crate::input::{InputError, InputItem};
 use crate::keys::KeyError;
 use crate::pkcs12::Pkcs12Error;
+use crate::reminder::ReminderScheduleError;
 use crate::signed_request::SignedRequestError;
 use crate::topic::TopicError;
 use crate::trust_anchors::AnchorError;
@@ -279,6 +280,45 @@ fn topic_errors() {
             TopicError::TooLong { .. } => "the topic is 300 bytes long, more than the 255 allowed",
             TopicError::InvalidCharacter { .. } => {
                 "the topic holds the character ' ', which a topic may not contain"
+            }
+        };
+        assert_text(&e, text, None);
+    }
+}
+
+#[test]
+fn reminder_schedule_errors() {
+    use time::Duration;
+    for e in [
+        ReminderScheduleError::Empty,
+        ReminderScheduleError::TooMany { max: 16 },
+        ReminderScheduleError::Negative {
+            threshold: Duration::seconds(-5),
+        },
+        ReminderScheduleError::TooFar {
+            threshold: Duration::days(400),
+            max: Duration::days(366),
+        },
+        ReminderScheduleError::NotWholeSeconds {
+            threshold: Duration::milliseconds(1500),
+        },
+    ] {
+        let text = match &e {
+            ReminderScheduleError::Empty => "a reminder schedule needs at least one threshold",
+            ReminderScheduleError::TooMany { .. } => {
+                "a reminder schedule holds more than the 16 thresholds allowed"
+            }
+            ReminderScheduleError::Negative { .. } => {
+                "the reminder threshold of -5 seconds is negative; \
+                 a threshold is a time before the end of validity"
+            }
+            ReminderScheduleError::TooFar { .. } => {
+                "the reminder threshold of 34560000 seconds before the end of validity \
+                 is more than the 366 days allowed"
+            }
+            ReminderScheduleError::NotWholeSeconds { .. } => {
+                "the reminder threshold of 1 seconds and 500000000 nanoseconds \
+                 is not a whole number of seconds"
             }
         };
         assert_text(&e, text, None);

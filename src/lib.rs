@@ -37,6 +37,7 @@ mod oids;
 mod path;
 mod pkcs12;
 mod push_certificate;
+mod reminder;
 #[cfg(feature = "serde")]
 mod serde_impls;
 mod signature;
@@ -74,11 +75,16 @@ pub use lang::Lang;
 pub use limits::{
     MAX_CERTIFICATES_PER_FILE, MAX_CHAIN_LEN, MAX_COMMON_NAME_CHARS, MAX_EMAIL_ADDRESS_CHARS,
     MAX_INPUT_LEN, MAX_OPERATOR_INTERMEDIATES, MAX_ORGANIZATION_CHARS, MAX_PBKDF2_ITERATIONS,
-    MAX_PKCS12_ITERATIONS, MAX_SCRYPT_COST, MAX_TOPIC_LEN, MIN_RSA_BITS,
+    MAX_PKCS12_ITERATIONS, MAX_REMINDER_THRESHOLD, MAX_REMINDER_THRESHOLDS, MAX_SCRYPT_COST,
+    MAX_TOPIC_LEN, MIN_RSA_BITS,
 };
 pub use oids::{PUSH_MARKER_OID, UID_OID, VENDOR_MARKER_OID};
 pub use pkcs12::{Pkcs12Error, Pkcs12Profile};
 pub use push_certificate::{CertificateSummary, PushCertificate};
+pub use reminder::{
+    CertificateKind, DEFAULT_REMINDER_DAYS, RemindedCertificate, Reminder, ReminderSchedule,
+    ReminderScheduleError, ReminderText, SentReminder,
+};
 pub use signed_request::{RequestVerification, SignaturesOnly, SignedRequest, SignedRequestError};
 pub use topic::{TOPIC_PREFIX, Topic, TopicError};
 pub use trust_anchors::{AnchorError, TrustAnchors};
@@ -102,6 +108,7 @@ const _: () = {
         assert::<crate::identity::IdentityError>,
         assert::<crate::keys::KeyError>,
         assert::<crate::pkcs12::Pkcs12Error>,
+        assert::<crate::reminder::ReminderScheduleError>,
         assert::<crate::signed_request::SignedRequestError>,
         assert::<crate::topic::TopicError>,
         assert::<crate::trust_anchors::AnchorError>,

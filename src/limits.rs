@@ -1,6 +1,8 @@
 //! Every bound on the work one input may cause, in one place: the readers,
 //! the path search and the signedCSR reader all take theirs from here.
 
+use time::Duration;
+
 /// Largest input any entry point of this crate reads, in bytes (256 KiB).
 ///
 /// A push certificate is about 2 KiB, a chain file with Apple's CA
@@ -77,3 +79,13 @@ pub const MAX_SCRYPT_COST: u64 = 1 << 20;
 /// each encrypted part): OpenSSL writes 2,048; a hostile file must not pin a
 /// CPU for minutes.
 pub const MAX_PKCS12_ITERATIONS: u32 = 1_000_000;
+
+/// Most thresholds a reminder schedule may hold: Apple's own e-mails are four
+/// (30, 10 and 1 day before the end, and at it), so this is room for a
+/// reminder every other day of the last month.
+pub const MAX_REMINDER_THRESHOLDS: usize = 16;
+
+/// Furthest before the end of validity a reminder may be scheduled: 366 days.
+/// A push certificate is valid for a year, so an earlier reminder would fall
+/// before the certificate existed.
+pub const MAX_REMINDER_THRESHOLD: Duration = Duration::days(366);

@@ -7,7 +7,8 @@
 //!   "seconds", "usable"}`: `seconds`, whole seconds rounded down, counts to
 //!   `not_before` while not yet valid, to `not_after` while valid, and since
 //!   `not_after` once expired.
-//! - [`CertificateSummary`](crate::CertificateSummary) and
+//! - [`CertificateSummary`](crate::CertificateSummary),
+//!   [`SentReminder`](crate::SentReminder) and
 //!   [`ErrorResponse`](crate::ErrorResponse) derive both ways.
 //!
 //! - Times are RFC 3339 in UTC with whole seconds (`2026-12-04T01:00:00Z`),
@@ -90,5 +91,27 @@ pub(crate) mod rfc3339_utc {
         let t = time::serde::rfc3339::deserialize(deserializer)?;
         let utc = t.to_offset(time::UtcOffset::UTC);
         Ok(utc.replace_nanosecond(0).unwrap_or(utc))
+    }
+}
+
+/// A non-negative duration as whole seconds, an integer
+/// (`#[serde(with = "crate::serde_impls::whole_seconds")]`): written rounded
+/// down, read from any integer from 0 to `i64::MAX`.
+pub(crate) mod whole_seconds {
+    use serde::de::Error as _;
+    use serde::{Deserialize as _, Deserializer, Serializer};
+    use time::Duration;
+
+    pub(crate) fn serialize<S: Serializer>(d: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(d.whole_seconds())
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Duration, D::Error> {
+        let seconds = u64::deserialize(deserializer)?;
+        i64::try_from(seconds)
+            .map(Duration::seconds)
+            .map_err(|_| D::Error::custom(format!("{seconds} seconds is out of range")))
     }
 }

@@ -16,8 +16,8 @@ use mdm_push_cert::testing::StandInApple;
 use mdm_push_cert::time::format_description::well_known::Rfc3339;
 use mdm_push_cert::time::{Duration, OffsetDateTime};
 use mdm_push_cert::{
-    CertificateSummary, ErrorResponse, Expiry, InvalidReason, Lang, PushCertificate, Topic,
-    UploadCheck, UploadError,
+    CertificateSummary, ErrorResponse, Expiry, InvalidReason, Lang, PushCertificate,
+    RemindedCertificate, ReminderSchedule, SentReminder, Topic, UploadCheck, UploadError,
 };
 use serde_json::Value;
 use sha2::Digest as _;
@@ -105,7 +105,8 @@ fn the_readme_documents_each_object_once() {
             "CertificateSummary",
             "ErrorResponse",
             "Expiry",
-            "OutcomeResponse"
+            "OutcomeResponse",
+            "SentReminder"
         ]
     );
     // Every format and type the tables use is one the checker knows: an
@@ -391,6 +392,64 @@ fn times_read_in_another_offset_are_written_back_in_utc_whole_seconds() {
     let written = serde_json::to_value(&read).unwrap();
     assert_eq!(written["not_after"], Value::String(utc));
     check_fields(&written, &fields).unwrap();
+}
+
+/// Every reminder of a certificate's life (30, 10, 1 days before, the end)
+/// stores as documented and reads back; times in another offset or with a
+/// fraction are written back in UTC whole seconds; a negative threshold is
+/// refused.
+#[test]
+fn sent_reminders_are_as_documented() {
+    let fields = table("SentReminder");
+    let apple = StandInApple::new(4);
+    let key = apple.customer_key(1).unwrap();
+    let cert = apple.first_registration(&key, registered_at()).unwrap();
+    let reminded = RemindedCertificate::from(&cert);
+    let schedule = ReminderSchedule::default();
+    let mut stored: Option<SentReminder> = None;
+    let mut thresholds = Vec::new();
+    for day in 300..=400 {
+        let now = registered_at() + Duration::days(day);
+        let Some(reminder) = schedule.due(&reminded, stored.as_ref(), now) else {
+            continue;
+        };
+        let sent = reminder.sent();
+        let json = serde_json::to_value(sent).unwrap();
+        check_fields(&json, &fields).unwrap_or_else(|e| panic!("SentReminder: {e}"));
+        assert_eq!(
+            json["not_after"],
+            cert.not_after().format(&Rfc3339).unwrap().as_str()
+        );
+        assert_eq!(
+            json["threshold_seconds"],
+            reminder.threshold().whole_seconds()
+        );
+        assert_eq!(json["sent_at"], now.format(&Rfc3339).unwrap().as_str());
+        let back: SentReminder = serde_json::from_value(json).unwrap();
+        assert_eq!(back, sent);
+        thresholds.push(back.threshold.whole_days());
+        stored = Some(back);
+    }
+    assert_eq!(thresholds, [30, 10, 1, 0]);
+
+    let read: SentReminder = serde_json::from_str(
+        r#"{"not_after": "2026-11-25T00:59:59.250+09:00", "threshold_seconds": 864000,
+            "sent_at": "2026-11-14T18:00:00+09:00"}"#,
+    )
+    .unwrap();
+    let written = serde_json::to_value(read).unwrap();
+    check_fields(&written, &fields).unwrap();
+    assert_eq!(written["not_after"], "2026-11-24T15:59:59Z");
+    assert_eq!(written["sent_at"], "2026-11-14T09:00:00Z");
+    assert_eq!(read.threshold, Duration::days(10));
+    for bad in [
+        r#"{"not_after": "2026-11-24T15:59:59Z", "threshold_seconds": -1, "sent_at": "2026-11-14T09:00:00Z"}"#,
+        r#"{"not_after": "2026-11-24T15:59:59Z", "threshold_seconds": 1.5, "sent_at": "2026-11-14T09:00:00Z"}"#,
+        r#"{"not_after": "2026-11-24T15:59:59Z", "threshold_seconds": 18446744073709551615, "sent_at": "2026-11-14T09:00:00Z"}"#,
+        r#"{"not_after": "2026-11-24", "threshold_seconds": 0, "sent_at": "2026-11-14T09:00:00Z"}"#,
+    ] {
+        assert!(serde_json::from_str::<SentReminder>(bad).is_err(), "{bad}");
+    }
 }
 
 /// Every kind of outcome, from every kind of answer, in both languages.
