@@ -42,7 +42,10 @@ struct Test {
 async fn set_clock(State(test): State<Test>, body: String) -> Response {
     match OffsetDateTime::parse(body.trim(), &Rfc3339) {
         Ok(t) => {
-            *test.clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = t;
+            *test
+                .clock
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = t;
             StatusCode::NO_CONTENT.into_response()
         }
         Err(e) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
@@ -64,22 +67,24 @@ fn certificate(test: &Test, kind: &str) -> Result<Vec<u8>, String> {
         .map(|c| PushCertificate::from_der(&c.certificate_der))
         .transpose()
         .map_err(|e| e.to_string())?;
-    let need_pending = || pending.clone().ok_or("no request is pending: download signedCSR first");
+    let need_pending = || {
+        pending
+            .clone()
+            .ok_or("no request is pending: download signedCSR first")
+    };
     let need_current = || current.clone().ok_or("no certificate is registered yet");
     let pem = |c: PushCertificate| c.to_pem().into_bytes();
     let apple = &test.apple;
     Ok(match kind {
-        "first" => pem(apple.first_registration(&need_pending()?, now).map_err(|e| e.to_string())?),
-        "renewal" => pem(
-            apple
-                .renewal(&need_current()?, &need_pending()?, now)
-                .map_err(|e| e.to_string())?,
-        ),
-        "created" => pem(
-            apple
-                .created_instead_of_renewed(&need_current()?, &need_pending()?, now)
-                .map_err(|e| e.to_string())?,
-        ),
+        "first" => pem(apple
+            .first_registration(&need_pending()?, now)
+            .map_err(|e| e.to_string())?),
+        "renewal" => pem(apple
+            .renewal(&need_current()?, &need_pending()?, now)
+            .map_err(|e| e.to_string())?),
+        "created" => pem(apple
+            .created_instead_of_renewed(&need_current()?, &need_pending()?, now)
+            .map_err(|e| e.to_string())?),
         // The current certificate's own key: the request of last year.
         "last_year" => {
             let current = need_current()?;
@@ -88,15 +93,15 @@ fn certificate(test: &Test, kind: &str) -> Result<Vec<u8>, String> {
                 .map_err(|e| e.to_string())?)
         }
         "truncated" => {
-            let mut bytes = pem(
-                apple
-                    .renewal(&need_current()?, &need_pending()?, now)
-                    .map_err(|e| e.to_string())?,
-            );
+            let mut bytes = pem(apple
+                .renewal(&need_current()?, &need_pending()?, now)
+                .map_err(|e| e.to_string())?);
             bytes.truncate(bytes.len() / 2);
             bytes
         }
-        "garbage" => b"MDM_Example_Certificate.pem: this is a shortcut, not a certificate\n".to_vec(),
+        "garbage" => {
+            b"MDM_Example_Certificate.pem: this is a shortcut, not a certificate\n".to_vec()
+        }
         other => return Err(format!("unknown kind {other:?}")),
     })
 }
@@ -112,7 +117,11 @@ async fn get_certificate(State(test): State<Test>, Path(kind): Path<String>) -> 
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::path::PathBuf::from(std::env::args().nth(1).ok_or("usage: console_stand_in DIR")?);
+    let dir = std::path::PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .ok_or("usage: console_stand_in DIR")?,
+    );
     std::fs::create_dir_all(&dir)?;
     let password =
         std::env::var("MDM_TEST_ADMIN_PASSWORD").unwrap_or_else(|_| "stand-in password".to_owned());
@@ -133,7 +142,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         password_hash: hash_password(&password)?,
     });
     let read = Arc::clone(&clock);
-    config.clock = Arc::new(move || *read.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    config.clock = Arc::new(move || {
+        *read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
     let app = AppState::new(config);
     let test = Test {
         apple,

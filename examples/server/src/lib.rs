@@ -12,6 +12,7 @@ mod auth;
 mod console;
 mod console_text;
 mod http;
+mod mail;
 mod state;
 mod store;
 
@@ -20,5 +21,6 @@ pub use http::{
     REQUEST_TIMEOUT, RETRY_AFTER_TRANSIENT, SIGNED_CSR_FILENAME, push_status, retry_after, router,
     upload_status,
 };
+pub use mail::{MailError, Mailer, SmtpConfig, SmtpSecurity, spawn_reminders};
 pub use state::{Accepted, ApnsConfig, AppState, Clock, Probe, RequestError, ServerConfig, Status};
 pub use store::{Current, DEFAULT_BUSY_TIMEOUT, Pending, Store, StoreError};

@@ -7,11 +7,13 @@
 use std::env;
 use std::process::ExitCode;
 
+use mdm_push_cert::ReminderSchedule;
 use mdm_push_cert::apns::{ApnsRoots, Endpoint};
 use mdm_push_cert::zeroize::Zeroizing;
 use mdm_push_cert::{KeyError, PrivateKey, TrustAnchors, VendorSigner};
 use mdm_push_cert_example_server::{
-    Admin, ApnsConfig, AppState, ServerConfig, Store, hash_password, router,
+    Admin, ApnsConfig, AppState, Mailer, ServerConfig, SmtpConfig, SmtpSecurity, Store,
+    hash_password, router, spawn_reminders,
 };
 
 fn var(name: &str) -> Result<Option<String>, String> {
@@ -39,6 +41,50 @@ fn secret(name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
         return Ok(Some(Zeroizing::new(line.to_vec())));
     }
     Ok(var(name)?.map(|s| Zeroizing::new(s.into_bytes())))
+}
+
+/// The SMTP relay for reminders, when `MDM_SMTP_HOST` is set.
+fn smtp() -> Result<Option<SmtpConfig>, String> {
+    let Some(host) = var("MDM_SMTP_HOST")? else {
+        return Ok(None);
+    };
+    let security = match var("MDM_SMTP_SECURITY")?.as_deref() {
+        None | Some("starttls") => SmtpSecurity::StartTls,
+        Some("tls") => SmtpSecurity::Tls,
+        Some("none") => SmtpSecurity::None,
+        Some(other) => {
+            return Err(format!(
+                "MDM_SMTP_SECURITY: {other:?} is not starttls, tls or none"
+            ));
+        }
+    };
+    let default_port = if security == SmtpSecurity::Tls {
+        465
+    } else {
+        587
+    };
+    let port = match var("MDM_SMTP_PORT")? {
+        Some(p) => p.parse().map_err(|e| format!("MDM_SMTP_PORT: {e}"))?,
+        None => default_port,
+    };
+    let credentials = match var("MDM_SMTP_USER")? {
+        Some(user) => {
+            let password = secret("MDM_SMTP_PASSWORD")?
+                .ok_or("MDM_SMTP_USER is set: set MDM_SMTP_PASSWORD(_FILE) too")?;
+            let password = String::from_utf8(password.to_vec())
+                .map_err(|_| "MDM_SMTP_PASSWORD is not UTF-8")?;
+            Some((user, Zeroizing::new(password)))
+        }
+        None => None,
+    };
+    let from = required("MDM_SMTP_FROM")?;
+    Ok(Some(SmtpConfig {
+        host,
+        port,
+        security,
+        credentials,
+        from,
+    }))
 }
 
 fn config() -> Result<(String, ServerConfig), String> {
@@ -101,6 +147,12 @@ fn config() -> Result<(String, ServerConfig), String> {
         password_hash,
     });
     config.secure_cookies = matches!(var("MDM_SECURE_COOKIES")?.as_deref(), Some("1" | "true"));
+    if let Some(days) = var("MDM_REMINDER_DAYS")? {
+        let days: Result<Vec<u32>, _> = days.split(',').map(|d| d.trim().parse()).collect();
+        let days = days.map_err(|e| format!("MDM_REMINDER_DAYS: {e}"))?;
+        config.reminders =
+            ReminderSchedule::from_days(days).map_err(|e| format!("MDM_REMINDER_DAYS: {e}"))?;
+    }
     Ok((listen, config))
 }
 
@@ -214,6 +266,32 @@ async fn main() -> ExitCode {
         },
         Ok(None) => {}
         Err(e) => eprintln!("mdm-push-cert-example-server: the stored identity: {e}"),
+    }
+    match smtp() {
+        Ok(Some(smtp)) => match Mailer::new(&smtp) {
+            Ok(mailer) => {
+                let every = var("MDM_REMINDER_INTERVAL_SECONDS")
+                    .ok()
+                    .flatten()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(3600);
+                drop(spawn_reminders(
+                    state.clone(),
+                    std::sync::Arc::new(mailer),
+                    std::time::Duration::from_secs(every),
+                ));
+                tracing::info!(relay = %smtp.host, every, "reminder e-mails on");
+            }
+            Err(e) => {
+                eprintln!("mdm-push-cert-example-server: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        Ok(None) => tracing::warn!("MDM_SMTP_HOST is not set: no reminder e-mails"),
+        Err(e) => {
+            eprintln!("mdm-push-cert-example-server: {e}");
+            return ExitCode::from(2);
+        }
     }
     eprintln!("mdm-push-cert-example-server: listening on http://{listen}");
     let shutdown = async {

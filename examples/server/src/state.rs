@@ -10,7 +10,8 @@ use mdm_push_cert::time::OffsetDateTime;
 use mdm_push_cert::zeroize::Zeroizing;
 use mdm_push_cert::{
     CertificateSummary, CsrBuilder, DEFAULT_COMMON_NAME, PrivateKey, PushCertificate, PushCsr,
-    PushIdentity, TrustAnchors, UploadCheck, UploadError, VendorError, VendorSigner,
+    PushIdentity, ReminderSchedule, TrustAnchors, UploadCheck, UploadError, VendorError,
+    VendorSigner,
 };
 use mdm_push_cert_apns::ApnsClient;
 use sha2::Digest as _;
@@ -45,6 +46,9 @@ pub struct ServerConfig {
     /// Whether the console is served over TLS (directly or behind a
     /// proxy): the session cookie is then `Secure`.
     pub secure_cookies: bool,
+    /// When reminder e-mails go out (Apple's 30, 10 and 1 days before the
+    /// end, and at the end, by default).
+    pub reminders: ReminderSchedule,
 }
 
 /// The APNs the server pushes through.
@@ -108,6 +112,7 @@ impl ServerConfig {
             apns: Some(ApnsConfig::default()),
             admin: None,
             secure_cookies: false,
+            reminders: ReminderSchedule::default(),
         }
     }
 }
@@ -192,6 +197,16 @@ impl AppState {
     /// The database.
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+
+    /// The vendor signer (its certificate is reminded of too).
+    pub fn signer(&self) -> &VendorSigner {
+        &self.0.signer
+    }
+
+    /// When reminders go out.
+    pub fn reminder_schedule(&self) -> &ReminderSchedule {
+        &self.0.reminders
     }
 
     /// The signed-in sessions.
