@@ -483,7 +483,7 @@ impl Reminder {
     /// );
     /// assert!(en.body.contains("Renew"));
     /// let ja = reminder.text(Lang::Ja);
-    /// assert!(ja.subject.starts_with("MDMプッシュ証明書の有効期限が近づいています（2026-11-24、残り10日）"));
+    /// assert!(ja.subject.starts_with("MDM証明書の有効期限が近づいています（2026-11-24、残り10日）"));
     /// # Ok::<(), mdm_push_cert::TopicError>(())
     /// ```
     pub fn text(&self, lang: Lang) -> ReminderText {
@@ -597,7 +597,7 @@ impl Reminder {
             n => format!("残り{n}日"),
         };
         let (what, name_label) = match self.certificate.kind {
-            CertificateKind::Push => ("MDMプッシュ証明書", "トピック"),
+            CertificateKind::Push => ("MDM証明書", "トピック"),
             CertificateKind::Vendor => ("MDMベンダー証明書", "サブジェクト"),
         };
         let (subject, opening, state) = if self.is_expired() {
@@ -664,7 +664,7 @@ impl Reminder {
                 push_lines(
                     &mut body,
                     &[
-                        "この証明書は、お客様のCSRファイルにベンダー署名を付けるための証明書です。有効期限が切れると、ベンダー署名付きCSRファイルを作成できず、お客様がMDMプッシュ証明書を更新できなくなります。発行済みのMDMプッシュ証明書はそのまま使えます。",
+                        "この証明書は、お客様のCSRファイルにベンダー署名を付けるための証明書です。有効期限が切れると、ベンダー署名付きCSRファイルを作成できず、お客様がMDM証明書を更新できなくなります。発行済みのMDM証明書はそのまま使えます。",
                         "",
                         "更新の手順:",
                         "1. Apple Developer（Certificates, Identifiers & Profiles）に、MDM CSRの権限があるアカウントでサインインします。",

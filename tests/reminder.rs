@@ -248,7 +248,7 @@ fn texts_name_the_certificate_the_date_and_the_days_left() {
     let ja = r.text(Lang::Ja);
     assert_eq!(
         ja.subject,
-        format!("MDMプッシュ証明書の有効期限が近づいています（2026-12-19、残り10日）: {topic}")
+        format!("MDM証明書の有効期限が近づいています（2026-12-19、残り10日）: {topic}")
     );
     for (t, phrases) in [
         (
@@ -317,7 +317,7 @@ fn texts_count_down_and_then_say_expired() {
         .text(Lang::Ja);
     assert!(
         ja.subject
-            .starts_with("MDMプッシュ証明書の有効期限が切れています（2026-12-19）: ")
+            .starts_with("MDM証明書の有効期限が切れています（2026-12-19）: ")
     );
     assert!(ja.body.contains("残り日数: 期限切れ"));
     assert!(ja.body.contains("有効期限後も更新できます"));
