@@ -81,7 +81,20 @@ pub struct Session {
 #[derive(Debug, Default)]
 pub struct Sessions {
     map: Mutex<HashMap<String, Session>>,
+    failures: Mutex<Failures>,
 }
+
+/// Failed sign-ins in a row, and when the next attempt may be made.
+#[derive(Debug, Default)]
+struct Failures {
+    count: u32,
+    locked_until: Option<Instant>,
+}
+
+/// Failed sign-ins in a row before each further attempt must wait.
+pub const FREE_SIGN_IN_FAILURES: u32 = 5;
+/// The longest wait between sign-in attempts.
+pub const MAX_SIGN_IN_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// `N` bytes from the OS-seeded generator.
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -136,6 +149,33 @@ impl Sessions {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// How long a sign-in attempt must wait now (zero: go ahead). After
+    /// [`FREE_SIGN_IN_FAILURES`] failures in a row each further one doubles
+    /// the wait, from one second up to [`MAX_SIGN_IN_WAIT`]; a success
+    /// clears it. One counter for the one administrator: a guesser slows
+    /// everyone, which for a single-admin console is the point.
+    pub fn sign_in_wait(&self) -> std::time::Duration {
+        let f = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        f.locked_until
+            .map(|t| t.saturating_duration_since(Instant::now()))
+            .unwrap_or_default()
+    }
+
+    /// Records a sign-in's result.
+    pub fn record_sign_in(&self, ok: bool) {
+        let mut f = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        if ok {
+            *f = Failures::default();
+            return;
+        }
+        f.count = f.count.saturating_add(1);
+        if f.count >= FREE_SIGN_IN_FAILURES {
+            let doublings = (f.count - FREE_SIGN_IN_FAILURES).min(16);
+            let wait = std::time::Duration::from_secs(1u64 << doublings).min(MAX_SIGN_IN_WAIT);
+            f.locked_until = Some(Instant::now() + wait);
         }
     }
 

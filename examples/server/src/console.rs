@@ -77,6 +77,8 @@ struct LoginPage {
     signed_in: bool,
     csrf: String,
     failed: bool,
+    /// Seconds until the next attempt, after too many failures.
+    wait: Option<u64>,
 }
 
 async fn login_page(State(app): State<AppState>, headers: HeaderMap) -> Response {
@@ -88,6 +90,7 @@ async fn login_page(State(app): State<AppState>, headers: HeaderMap) -> Response
         signed_in: false,
         csrf: String::new(),
         failed: false,
+        wait: None,
     })
 }
 
@@ -102,6 +105,22 @@ async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let wait = app.sessions().sign_in_wait();
+    if !wait.is_zero() {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let mut response = page(LoginPage {
+            t: texts(request_lang(&headers)),
+            signed_in: false,
+            csrf: String::new(),
+            failed: false,
+            wait: Some(secs),
+        });
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return response;
+    }
     let admin = app.admin().cloned();
     // Argon2 is slow on purpose: off the async workers.
     let ok = tokio::task::spawn_blocking(move || {
@@ -109,6 +128,7 @@ async fn login(
     })
     .await
     .unwrap_or(false);
+    app.sessions().record_sign_in(ok);
     if !ok {
         tracing::warn!("a sign-in failed");
         let mut response = page(LoginPage {
@@ -116,6 +136,7 @@ async fn login(
             signed_in: false,
             csrf: String::new(),
             failed: true,
+            wait: None,
         });
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return response;

@@ -16,7 +16,10 @@ mod mail;
 mod state;
 mod store;
 
-pub use auth::{Admin, CSRF_HEADER, SESSION_COOKIE, Session, Sessions, hash_password};
+pub use auth::{
+    Admin, CSRF_HEADER, FREE_SIGN_IN_FAILURES, MAX_SIGN_IN_WAIT, SESSION_COOKIE, Session, Sessions,
+    hash_password,
+};
 pub use http::{
     REQUEST_TIMEOUT, RETRY_AFTER_TRANSIENT, SIGNED_CSR_FILENAME, push_status, retry_after, router,
     upload_status,

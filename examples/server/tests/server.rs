@@ -808,6 +808,23 @@ fn the_api_needs_a_session_and_its_csrf_token() {
     assert_eq!(a.status, 403);
     assert_eq!(a.server_error()["code"], "csrf_token_missing");
     assert!(sign_in(&server.agent, &server.base, "wrong password").is_none());
+    // Five failures in a row, then every attempt waits, the right one too.
+    for _ in 1..5 {
+        assert!(sign_in(&server.agent, &server.base, "wrong password").is_none());
+    }
+    let r = server
+        .agent
+        .post(format!("{}/login", server.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(format!(
+            "user=admin&password={}",
+            ADMIN_PASSWORD.replace(' ', "+")
+        ))
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "1");
+    std::thread::sleep(Duration::from_millis(1100));
+    assert!(sign_in(&server.agent, &server.base, ADMIN_PASSWORD).is_some());
     // The session works.
     assert_eq!(
         server.get("/mdm/push-certificate/request", None).status,
