@@ -16,7 +16,9 @@
 //!   `renewal` ("Renew" for the pending request), `created` ("Create"
 //!   instead of "Renew": a new topic), `last_year` (the current topic, but
 //!   for the key of an older request), `truncated` (a renewal cut short),
-//!   `garbage` (not a certificate).
+//!   `garbage` (not a certificate), `first.der` (a first registration as
+//!   DER), `renewal.p12` (the renewal with the pending key, as a `.p12`
+//!   whose password is `p12 password`).
 
 use std::sync::{Arc, Mutex};
 
@@ -29,7 +31,12 @@ use mdm_push_cert::testing::StandInApple;
 use mdm_push_cert::time::format_description::well_known::Rfc3339;
 use mdm_push_cert::time::{Duration, OffsetDateTime};
 use mdm_push_cert::zeroize::Zeroizing;
-use mdm_push_cert::{PushCertificate, PushCsr};
+use mdm_push_cert::{Pkcs12Profile, PrivateKey, PushCertificate, PushCsr, PushIdentity};
+
+/// The server's key-at-rest secret.
+const SECRET: &[u8] = b"stand-in server secret";
+/// The password of the `.p12` the portal side hands out.
+const P12_PASSWORD: &str = "p12 password";
 use mdm_push_cert_example_server::{Admin, AppState, ServerConfig, Store, hash_password, router};
 
 #[derive(Clone)]
@@ -102,6 +109,30 @@ fn certificate(test: &Test, kind: &str) -> Result<Vec<u8>, String> {
         "garbage" => {
             b"MDM_Example_Certificate.pem: this is a shortcut, not a certificate\n".to_vec()
         }
+        // A first registration as DER (a `.cer` download).
+        "first.der" => apple
+            .first_registration(&need_pending()?, now)
+            .map_err(|e| e.to_string())?
+            .der()
+            .to_vec(),
+        // The renewal as a `.p12` with the pending key, protected by
+        // P12_PASSWORD (a customer who exported it from Keychain).
+        "renewal.p12" => {
+            let cert = apple
+                .renewal(&need_current()?, &need_pending()?, now)
+                .map_err(|e| e.to_string())?;
+            let encrypted = store
+                .pending()
+                .map_err(|e| e.to_string())?
+                .ok_or("no request is pending")?
+                .encrypted_key;
+            let key =
+                PrivateKey::parse_with_password(&encrypted, SECRET).map_err(|e| e.to_string())?;
+            PushIdentity::new(cert, key)
+                .map_err(|e| e.to_string())?
+                .to_pkcs12(P12_PASSWORD, Pkcs12Profile::Modern, &mut rand::rng())
+                .map_err(|e| e.to_string())?
+        }
         other => return Err(format!("unknown kind {other:?}")),
     })
 }
@@ -133,7 +164,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut config = ServerConfig::new(
         store,
         apple.vendor_signer(start)?,
-        Zeroizing::new(b"stand-in server secret".to_vec()),
+        Zeroizing::new(SECRET.to_vec()),
     );
     config.anchors = apple.anchors();
     config.apns = None;

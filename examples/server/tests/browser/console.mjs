@@ -120,10 +120,10 @@ try {
   await shot(page, 'registration-dialog');
   ok('step 1 downloads a file named signedCSR holding the three strings');
   assert.equal(await page.getAttribute('#portal-link', 'href'), 'https://identity.apple.com/pushcert/');
-  await upload(page, await portalFile('first', 'MDM_Example_Certificate.pem'));
+  await upload(page, await portalFile('first.der', 'MDM_Example_Certificate.cer'));
   assert.ok(await page.isVisible('#upload-accepted'));
   assert.match(await page.textContent('#new-expiry'), /^2027-01-10 /);
-  ok('the first certificate is accepted');
+  ok('the first certificate (DER) is accepted');
   await shot(page, 'first-registration-accepted');
 
   // 20 days before the end: the pop-up, once per day.
@@ -161,12 +161,21 @@ try {
     await shot(page, `error-${code}`);
     ok(`${kind}: the ${code} message in Japanese, with its remedy`);
   }
-  await upload(page, await portalFile('renewal', 'MDM_Example_Certificate.pem'));
-  assert.ok(await page.isVisible('#upload-accepted'));
+  // A .p12 without its password is refused with the invalid-certificate
+  // message; with it, the renewal is accepted.
+  const p12 = await portalFile('renewal.p12', 'MDM_Example_Certificate.p12');
+  await upload(page, p12);
+  assert.equal(await page.getAttribute('#upload-error', 'data-code'), 'invalid_certificate');
+  ok('a .p12 without its password: the invalid_certificate message');
+  await page.goto(`${base}/register`);
+  await page.setInputFiles('#certificate-file', p12);
+  await page.fill('#p12-password', 'p12 password');
+  await Promise.all([page.waitForLoadState('load'), page.click('#upload')]);
+  assert.ok(await page.isVisible('#upload-accepted'), await page.content());
   assert.match(await page.textContent('#old-expiry'), /^2027-01-10 /);
   assert.match(await page.textContent('#new-expiry'), /^2027-12-21 /);
   await shot(page, 'renewal-accepted');
-  ok('the renewal is accepted: the new expiry a year on, next to the old');
+  ok('the renewal (.p12 with its password) is accepted: the new expiry a year on, next to the old');
 
   // After the end: the expiry in red, and the pop-up says it has expired.
   await setClock('2027-12-25T09:00:00Z');
