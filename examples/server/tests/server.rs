@@ -831,3 +831,87 @@ fn the_api_needs_a_session_and_its_csrf_token() {
         200
     );
 }
+
+/// The binary as a service manager runs it: configured from the
+/// environment, serving, and stopping cleanly (exit 0) on SIGTERM.
+#[cfg(unix)]
+#[test]
+fn the_binary_serves_and_stops_on_sigterm() {
+    let apple = apple();
+    let dir = std::env::temp_dir().join(format!("mdm-push-cert-sigterm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    #[allow(clippy::disallowed_methods)] // the vendor certificate must be valid now
+    let now = OffsetDateTime::now_utc();
+    let vendor = apple
+        .vendor_certificate(mdm_push_cert::testing::VendorCertificateKind::Valid, now)
+        .unwrap();
+    std::fs::write(dir.join("vendor.der"), vendor).unwrap();
+    std::fs::write(
+        dir.join("vendor.key"),
+        apple.vendor_key().to_pkcs8_pem().unwrap().as_bytes(),
+    )
+    .unwrap();
+    std::fs::write(dir.join("anchors.pem"), apple.anchors_pem()).unwrap();
+    std::fs::write(dir.join("admin.hash"), admin().password_hash).unwrap();
+    // A free port, released for the server.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mdm-push-cert-example-server"))
+        .env_clear()
+        .env("MDM_SERVER_LISTEN", format!("127.0.0.1:{port}"))
+        .env("MDM_SERVER_DB", dir.join("db.sqlite3"))
+        .env("MDM_VENDOR_CERT", dir.join("vendor.der"))
+        .env("MDM_VENDOR_KEY", dir.join("vendor.key"))
+        .env("MDM_TRUST_ANCHORS", dir.join("anchors.pem"))
+        .env("MDM_SERVER_SECRET", "sigterm test secret")
+        .env("MDM_ADMIN_PASSWORD_HASH_FILE", dir.join("admin.hash"))
+        .env("MDM_APNS", "off")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build(),
+    );
+    let mut up = false;
+    for _ in 0..100 {
+        if agent
+            .get(format!("{base}/login"))
+            .call()
+            .is_ok_and(|r| r.status() == 200)
+        {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(up, "the server did not come up");
+    assert!(sign_in(&agent, &base, ADMIN_PASSWORD).is_some());
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut status = None;
+    for _ in 0..100 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let Some(status) = status else {
+        let _ = child.kill();
+        panic!("the server did not stop within 5 s of SIGTERM");
+    };
+    let mut log = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(status.success(), "{status}: {log}");
+    assert!(log.contains("stopping"), "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
