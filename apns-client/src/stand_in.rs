@@ -370,11 +370,25 @@ struct Peer {
 }
 
 async fn serve(tcp: tokio::net::TcpStream, shared: Arc<Shared>) {
-    let tls = match TlsAcceptor::from(Arc::clone(&shared.tls)).accept(tcp).await {
+    let accept = TlsAcceptor::from(Arc::clone(&shared.tls))
+        .accept(tcp)
+        .into_fallible()
+        .await;
+    let tls = match accept {
         Ok(tls) => tls,
-        Err(e) => {
+        Err((e, mut tcp)) => {
             tracing::debug!(error = %e, "stand-in APNs refused a handshake");
             lock(&shared.state).refused_handshakes += 1;
+            // The alert has been sent. Under TLS 1.3 the client has already
+            // written its first bytes after its Finished; closing with them
+            // unread would answer with a reset, which can discard the alert
+            // before the client reads it. Read until the client closes (or
+            // a second passes), then close.
+            let drain = async {
+                let mut buf = [0u8; 4096];
+                while matches!(tcp.read(&mut buf).await, Ok(n) if n > 0) {}
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
             return;
         }
     };
