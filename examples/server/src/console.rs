@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::auth::{LANG_COOKIE, Session, cleared_cookie, csrf_ok, request_lang, session_cookie};
 use crate::console_text::{Texts, texts};
 use crate::http::accepted_upload;
-use crate::state::AppState;
+use crate::state::{AppState, Status};
 
 /// Setting names in the store.
 pub(crate) const APPLE_ID_SETTING: &str = "apple_id";
@@ -224,6 +224,19 @@ struct SettingsPage {
     bad_address: Option<String>,
 }
 
+/// The current certificate's status at the server's `now`, read on a
+/// blocking task; `None` before the first registration or when the
+/// database fails (the page then shows no certificate).
+async fn status_now(app: &AppState) -> Option<Status> {
+    let now = app.now();
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || app.status(now))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten()
+}
+
 fn setting(app: &AppState, name: &str) -> String {
     app.store().setting(name).ok().flatten().unwrap_or_default()
 }
@@ -237,12 +250,7 @@ async fn settings_view(
     with_popup: bool,
 ) -> SettingsPage {
     let now = app.now();
-    let status_app = app.clone();
-    let status = tokio::task::spawn_blocking(move || status_app.status(now))
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .flatten();
+    let status = status_now(app).await;
     let t = texts(lang);
     let mut popup = None;
     let cert = status.map(|s| {
@@ -441,17 +449,10 @@ struct RegisterPage {
 }
 
 async fn register_view(app: &AppState, session: &Session, lang: Lang) -> RegisterPage {
-    let now = app.now();
-    let status_app = app.clone();
-    let current = tokio::task::spawn_blocking(move || status_app.status(now))
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .flatten()
-        .map(|s| CurrentView {
-            topic: s.certificate.topic.as_str().to_owned(),
-            expires: shown(s.certificate.not_after),
-        });
+    let current = status_now(app).await.map(|s| CurrentView {
+        topic: s.certificate.topic.as_str().to_owned(),
+        expires: shown(s.certificate.not_after),
+    });
     RegisterPage {
         t: texts(lang),
         signed_in: true,
